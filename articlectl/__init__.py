@@ -1,0 +1,1 @@
+"""articlectl: the project's local tools (validate, reindex, invoke, dev)."""

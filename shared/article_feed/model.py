@@ -1,0 +1,210 @@
+"""The article as curators write it: the SPEC's field table as pydantic models.
+
+This module knows nothing about files, YAML or AWS. It turns an already-loaded
+front-matter mapping into a validated `Article`, keeping keys the table does not
+name (they are reported as warnings by the parser, not rejected).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+from pydantic.alias_generators import to_camel
+
+MAX_TITLE_LENGTH = 1000
+MAX_RELATED = 100
+# Every topic is one index entry and one counter in the article's write
+# transaction, and DynamoDB allows 100 actions per transaction (docs/storage.md).
+MAX_TOPICS = 20
+# Topics, category and type become parts of DynamoDB keys, which have a size limit.
+MAX_KEY_TEXT_LENGTH = 200
+
+
+def format_utc(moment: datetime) -> str:
+    """Serve every datetime the same way: UTC, ISO 8601, ending in `Z`."""
+    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat()
+    return text + "Z"
+
+
+def is_zone_less(value: object) -> bool:
+    """Tell whether a raw datetime value carries no zone, so it is read as UTC."""
+    if isinstance(value, datetime):
+        return value.tzinfo is None
+    if isinstance(value, date):
+        return True
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip()).tzinfo is None
+        except ValueError:
+            return False
+    return False
+
+
+def _to_utc_datetime(value: object) -> datetime:
+    # YAML already turns most timestamps into datetime/date; strings that YAML
+    # did not recognise (e.g. with a `T` and offset variants) are parsed here.
+    # Numbers are refused: an epoch number in a news file is almost always a typo.
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date-time, e.g. 2020-03-29T15:30:00Z") from None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=UTC)
+    raise ValueError("must be an ISO 8601 date-time, e.g. 2020-03-29T15:30:00Z")
+
+
+def _check_url(value: str) -> str:
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must be a URL without spaces")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError("must be an http(s) URL")
+    if not parts.hostname:
+        raise ValueError("must be an http(s) URL with a host name")
+    return value
+
+
+def _check_host_name(value: str) -> str:
+    labels = value.rstrip(".").split(".")
+    valid = all(
+        0 < len(label) <= 63
+        and label.replace("-", "").isalnum()
+        and label.isascii()
+        and not label.startswith("-")
+        and not label.endswith("-")
+        for label in labels
+    )
+    if not valid or len(value) > 253:
+        raise ValueError("must be a host name such as example.com")
+    return value
+
+
+def _clean_string_list(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    cleaned: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.add(value)
+            cleaned.append(value)
+    return cleaned
+
+
+def _cap_topics(values: list[str]) -> list[str]:
+    if len(values) > MAX_TOPICS:
+        raise ValueError(f"at most {MAX_TOPICS} topics are allowed, found {len(values)}")
+    return values
+
+
+UtcDateTime = Annotated[
+    datetime,
+    BeforeValidator(_to_utc_datetime),
+    PlainSerializer(format_utc, return_type=str),
+]
+Url = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_url)]
+HostName = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_host_name)]
+Title = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TITLE_LENGTH)]
+StringList = Annotated[list[StrictStr], AfterValidator(_clean_string_list)]
+Dimension = Annotated[StrictInt, Field(ge=0)]
+KeyText = Annotated[StrictStr, Field(max_length=MAX_KEY_TEXT_LENGTH)]
+
+
+class _FileModel(BaseModel):
+    """Shared configuration: camelCase keys as in the files, unknown keys kept."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_alias=True,
+        validate_by_name=False,
+        serialize_by_alias=True,
+        extra="allow",
+        str_strip_whitespace=True,
+    )
+
+
+class Image(_FileModel):
+    url: Url
+    width: Dimension | None = None
+    height: Dimension | None = None
+    title: StrictStr | None = None
+    attribution: StrictStr | None = None
+    is_cached: StrictBool | None = None
+
+
+class Provider(_FileModel):
+    name: StrictStr | None = None
+    domain: HostName | None = None
+    images: list[Image] | None = None
+
+
+class _ArticleFields(_FileModel):
+    """Fields an article and each of its related articles have in common."""
+
+    title: Title
+    web_url: Url
+    published_date_time: UtcDateTime | None = None
+    updated_date_time: UtcDateTime | None = None
+    excerpt: StrictStr | None = None
+    category: KeyText | None = None
+    kind: KeyText | None = Field(default=None, alias="type")
+    locale: StrictStr | None = None
+    topics: Annotated[list[KeyText], AfterValidator(_clean_string_list), AfterValidator(_cap_topics)] | None = None
+    tags: StringList | None = None
+    categories: StringList | None = None
+    quality: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
+    heat: Annotated[StrictInt, Field(ge=-1)] | None = None
+    published: StrictBool | None = None
+    amp_web_url: Url | None = None
+    cdn_amp_web_url: Url | None = None
+    provider: Provider | None = None
+    images: list[Image] | None = None
+
+
+class RelatedArticle(_ArticleFields):
+    """An entry of `related`: title and webUrl required, the rest optional."""
+
+
+class Article(_ArticleFields):
+    """One article file's front matter, validated."""
+
+    published_date_time: UtcDateTime
+    related: Annotated[list[RelatedArticle], Field(max_length=MAX_RELATED)] | None = None
+    secured: StrictStr | None = None
+
+    def to_document(self) -> dict[str, Any]:
+        """The article as JSON-ready camelCase data: what was set, as it was set."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+def unknown_keys(model: BaseModel, path: str = "") -> list[tuple[str, Any]]:
+    """List the keys the field table does not name, with their paths, at any depth."""
+    found: list[tuple[str, Any]] = []
+    for key, value in (model.model_extra or {}).items():
+        found.append((f"{path}.{key}" if path else key, value))
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        child_path = f"{path}.{field.alias or name}" if path else (field.alias or name)
+        if isinstance(value, BaseModel):
+            found.extend(unknown_keys(value, child_path))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found.extend(unknown_keys(item, f"{child_path}[{index}]"))
+    return found

@@ -1,0 +1,346 @@
+"""Turn the bytes of an article file into a validated article or precise errors.
+
+The same function serves the ingest Lambda and `articlectl validate`, so a file
+that passes locally passes in the cloud. YAML comes from curators' hands and
+from the internet: it is loaded with libyaml's safe loader, and the document's
+shape is checked (nesting depth, alias expansion, duplicate keys) before any
+Python object is built from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from article_feed.diagnostics import Diagnostic, format_loc, shorten
+from article_feed.model import Article, is_zone_less, unknown_keys
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_EXPANDED_NODES = 100_000
+FRONT_MATTER_LOC = "(front matter)"
+FILE_LOC = "(file)"
+_BOM = b"\xef\xbb\xbf"
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+# Front matter starts on the file's second line; libyaml counts lines from 0.
+_LINE_OFFSET = 2
+_DATETIME_FIELDS = ("publishedDateTime", "updatedDateTime")
+
+
+class _ArticleYamlLoader(yaml.CSafeLoader):
+    """libyaml's safe loader, with timestamps left as text.
+
+    PyYAML would turn `2020-13-45` into a constructor crash with no field name;
+    as text, the model validates it and names the field.
+    """
+
+
+_ArticleYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class FileRejected(Exception):
+    """The file cannot become an article; carries the diagnostic that says why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.msg)
+        self.diagnostic = diagnostic
+
+
+@dataclass
+class ParsedFile:
+    """What one file yields: an article and its body, or the errors; warnings either way."""
+
+    article: Article | None = None
+    body: str = ""
+    errors: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.article is not None and not self.errors
+
+
+def parse_article_file(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
+    """Parse and validate one article file, exactly as the ingest function does."""
+    try:
+        text = _decode(data, max_bytes)
+        front_matter, body = _split_front_matter(text)
+        root = _compose(front_matter)
+        raw = _construct(root)
+    except FileRejected as rejected:
+        return ParsedFile(errors=[rejected.diagnostic])
+    return _validate(raw, root, body)
+
+
+def _decode(data: bytes, max_bytes: int) -> str:
+    if len(data) > max_bytes:
+        raise FileRejected(Diagnostic(loc=FILE_LOC, msg=f"file is larger than the limit of {max_bytes} bytes"))
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    if not data.strip():
+        raise FileRejected(Diagnostic(loc=FILE_LOC, msg="file is empty"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise FileRejected(
+            Diagnostic(
+                loc=FILE_LOC,
+                msg=f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+                line=line,
+            )
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def _split_front_matter(text: str) -> tuple[str, str]:
+    first_line, _, rest = text.partition("\n")
+    if first_line.rstrip(" \t") != "---":
+        raise FileRejected(
+            Diagnostic(
+                loc=FRONT_MATTER_LOC,
+                msg="file must start with a line '---' that opens the YAML front matter",
+                value=shorten(first_line),
+                line=1,
+            )
+        )
+    closing = _FENCE.search(rest)
+    if closing is None:
+        raise FileRejected(
+            Diagnostic(
+                loc=FRONT_MATTER_LOC,
+                msg="front matter opened on line 1 is never closed by a line '---'",
+                line=1,
+            )
+        )
+    body = rest[closing.end() :]
+    return rest[: closing.start()], body[1:] if body.startswith("\n") else body
+
+
+def _yaml_problem(error: yaml.YAMLError) -> FileRejected:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    msg = f"YAML syntax error: {context + ', ' if context else ''}{problem}"
+    return FileRejected(
+        Diagnostic(
+            loc=FRONT_MATTER_LOC,
+            msg=msg,
+            line=mark.line + _LINE_OFFSET if mark else None,
+            column=mark.column + 1 if mark else None,
+        )
+    )
+
+
+def _compose(front_matter: str) -> Node | None:
+    if _could_nest_deeply(front_matter):
+        _check_nesting_by_events(front_matter)
+    loader = _ArticleYamlLoader(front_matter)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as error:
+        raise _yaml_problem(error) from None
+    finally:
+        loader.dispose()
+    if root is not None:
+        _check_shape(root)
+    return root
+
+
+def _could_nest_deeply(text: str) -> bool:
+    # libyaml's composer recurses in C (a deep enough document crashes the
+    # process) and gets quadratic on deep flow nesting. A cheap upper bound on
+    # the depth lets ordinary files skip the event pre-pass entirely.
+    bound = text.count("[") + text.count("{") + text.count("- ") + text.count("\n")
+    return bound > 1000
+
+
+def _check_nesting_by_events(text: str) -> None:
+    loader = _ArticleYamlLoader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(event.start_mark)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as error:
+        raise _yaml_problem(error) from None
+    finally:
+        loader.dispose()
+
+
+def _too_deep(mark: Any) -> FileRejected:
+    return FileRejected(
+        Diagnostic(
+            loc=FRONT_MATTER_LOC,
+            msg=f"front matter is nested more than {MAX_DEPTH} levels deep",
+            line=mark.line + _LINE_OFFSET,
+            column=mark.column + 1,
+        )
+    )
+
+
+def _check_shape(root: Node) -> None:
+    """Refuse deep nesting, alias bombs, recursive aliases and duplicate keys."""
+    expanded: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise _too_deep(node.start_mark)
+        known = expanded.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in in_progress:
+            raise FileRejected(
+                Diagnostic(
+                    loc=FRONT_MATTER_LOC,
+                    msg="a YAML alias refers to a node that contains it (recursive alias)",
+                    line=node.start_mark.line + _LINE_OFFSET,
+                )
+            )
+        in_progress.add(id(node))
+        total = 1
+        if isinstance(node, SequenceNode):
+            for child in node.value:
+                total += size(child, depth + 1)
+        elif isinstance(node, MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):
+                    if key_node.value in seen:
+                        raise FileRejected(
+                            Diagnostic(
+                                loc=key_node.value,
+                                msg="duplicate key: each key may appear once in a mapping",
+                                value=shorten(key_node.value),
+                                line=key_node.start_mark.line + _LINE_OFFSET,
+                                column=key_node.start_mark.column + 1,
+                            )
+                        )
+                    seen.add(key_node.value)
+                total += size(key_node, depth + 1) + size(value_node, depth + 1)
+        in_progress.discard(id(node))
+        if total > MAX_EXPANDED_NODES:
+            raise FileRejected(
+                Diagnostic(
+                    loc=FRONT_MATTER_LOC,
+                    msg=f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values",
+                    line=node.start_mark.line + _LINE_OFFSET,
+                )
+            )
+        expanded[id(node)] = total
+        return total
+
+    size(root, 0)
+
+
+def _construct(root: Node | None) -> dict[str, Any]:
+    if root is None:
+        return {}
+    if not isinstance(root, MappingNode):
+        found = "a list" if isinstance(root, SequenceNode) else "a single value"
+        raise FileRejected(
+            Diagnostic(
+                loc=FRONT_MATTER_LOC,
+                msg=f"front matter must be a YAML mapping of `field: value` lines, found {found}",
+                line=root.start_mark.line + _LINE_OFFSET,
+            )
+        )
+    loader = _ArticleYamlLoader("")
+    try:
+        data = loader.construct_document(root)
+    except yaml.YAMLError as error:
+        raise _yaml_problem(error) from None
+    except (ValueError, TypeError) as error:
+        raise FileRejected(Diagnostic(loc=FRONT_MATTER_LOC, msg=f"invalid YAML value: {error}")) from None
+    finally:
+        loader.dispose()
+    for key in data:
+        if not isinstance(key, str):
+            raise FileRejected(Diagnostic(loc=str(key), msg="field names must be text", value=shorten(key), line=None))
+    return data
+
+
+def _validate(raw: dict[str, Any], root: Node | None, body: str) -> ParsedFile:
+    try:
+        article = Article.model_validate(raw)
+    except ValidationError as error:
+        return ParsedFile(errors=[_from_pydantic(item, root) for item in error.errors()])
+    warnings = [
+        Diagnostic(
+            loc=loc,
+            msg="unknown field: kept and served as it is",
+            value=shorten(value),
+            line=_line_of(root, loc),
+        )
+        for loc, value in unknown_keys(article)
+    ]
+    warnings.extend(_zone_less_warnings(raw, root))
+    return ParsedFile(article=article, body=body, warnings=warnings)
+
+
+def _from_pydantic(item: Any, root: Node | None) -> Diagnostic:
+    loc = format_loc(tuple(item["loc"]))
+    msg = str(item["msg"]).removeprefix("Value error, ")
+    if item["type"] == "missing":
+        msg = "required field is missing"
+    value = None if item["type"] == "missing" else shorten(item.get("input"))
+    return Diagnostic(loc=loc, msg=msg, value=value, line=_line_of(root, loc))
+
+
+def _zone_less_warnings(raw: dict[str, Any], root: Node | None) -> list[Diagnostic]:
+    holders: list[tuple[str, Any]] = [("", raw)]
+    related = raw.get("related")
+    if isinstance(related, list):
+        holders.extend((f"related[{index}].", entry) for index, entry in enumerate(related))
+    warnings = []
+    for prefix, holder in holders:
+        if not isinstance(holder, dict):
+            continue
+        for name in _DATETIME_FIELDS:
+            if is_zone_less(holder.get(name)):
+                loc = prefix + name
+                warnings.append(
+                    Diagnostic(
+                        loc=loc,
+                        msg="date-time has no time zone; it is taken as UTC",
+                        value=shorten(holder[name]),
+                        line=_line_of(root, loc),
+                    )
+                )
+    return warnings
+
+
+_LOC_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _line_of(root: Node | None, loc: str) -> int | None:
+    """The file line of the deepest node on a field path that exists in the YAML."""
+    node = root
+    line = None
+    for match in _LOC_PART.finditer(loc):
+        name, index = match.group(1), match.group(2)
+        if isinstance(node, MappingNode) and name is not None:
+            pair = next((pair for pair in node.value if pair[0].value == name), None)
+            if pair is None:
+                return line
+            line = pair[0].start_mark.line + _LINE_OFFSET
+            node = pair[1]
+        elif isinstance(node, SequenceNode) and index is not None and int(index) < len(node.value):
+            node = node.value[int(index)]
+            line = node.start_mark.line + _LINE_OFFSET
+        else:
+            return line
+    return line

@@ -1,0 +1,368 @@
+"""The one module that knows the DynamoDB key design (see docs/storage.md).
+
+One table holds articles, their index entries (one per list an article appears
+in, served through the `ByList` index), URL claims, topic and provider counters
+and ingestion records. An article and everything that serves it change in one
+transaction, so readers never see half an article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from article_feed.records import IngestionRecord, sequencer_order
+
+if TYPE_CHECKING:
+    from article_feed.model import Article
+
+LIST_INDEX = "ByList"
+FEED_LIST = "FEED"
+_ARTICLE_SK = "A"
+_RECORD_SK = "R"
+_CLAIM_SK = "U"
+_TOPIC_COUNTS = "COUNT#TOPIC"
+_PROVIDER_COUNTS = "COUNT#PROVIDER"
+# DynamoDB items hold at most 400 KB; a list entry repeats the summary once per
+# list, and a transaction carries at most 4 MB.
+MAX_SUMMARY_BYTES = 16 * 1024
+MAX_STORED_DOCUMENT_BYTES = 350 * 1024
+_SERIALIZER = TypeSerializer()
+_DESERIALIZER = TypeDeserializer()
+
+
+class ArticleConflict(Exception):
+    """Another object key already owns this article id or webUrl."""
+
+    def __init__(self, field: str, value: str, holder_key: str, holder_id: str) -> None:
+        super().__init__(f"{field} {value!r} already belongs to article {holder_id!r} from key {holder_key!r}")
+        self.field = field
+        self.holder_key = holder_key
+
+
+class TooLargeToStore(Exception):
+    """The article is valid but exceeds what one DynamoDB item can hold."""
+
+    def __init__(self, loc: str, message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+class StaleEvent(Exception):
+    """A newer event for the same key was applied first; this one must be dropped."""
+
+
+class ConcurrentWrite(Exception):
+    """The article or a claim changed while this event was applied; retry the event."""
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as stored: its file fields plus what ingest knows about it."""
+
+    id: str
+    source_key: str
+    document: dict[str, Any]
+    body: str
+    ingested_at: str
+
+
+def list_key(kind: str, value: str) -> str:
+    """The `ByList` partition of one list: `TOPIC#ai`, `PROVIDER#fool.com`…"""
+    return f"{kind}#{value.casefold()}"
+
+
+def sort_moment(published: str) -> str:
+    """A fixed-width UTC timestamp, so text order is time order."""
+    # published is `...Z`, with or without fractional seconds.
+    base = published.removesuffix("Z")
+    if "." not in base:
+        base += ".000000"
+    whole, fraction = base.split(".")
+    return f"{whole}.{fraction.ljust(6, '0')}Z"
+
+
+def _article_pk(article_id: str) -> str:
+    return f"ARTICLE#{article_id}"
+
+
+def _claim_pk(web_url: str) -> str:
+    return "URL#" + hashlib.sha256(web_url.encode()).hexdigest()
+
+
+def _record_pk(key: str) -> str:
+    return f"INGEST#{key}"
+
+
+def _to_item(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: _SERIALIZER.serialize(value) for name, value in values.items() if value is not None}
+
+
+def _from_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
+
+
+def summary_of(document: dict[str, Any]) -> dict[str, Any]:
+    """The article without the fields a list does not serve."""
+    return {name: value for name, value in document.items() if name not in ("related", "body", "secured")}
+
+
+def _lists_of(document: dict[str, Any]) -> dict[str, str]:
+    """Every list the article appears in, mapped to the display value that names it."""
+    lists = {FEED_LIST: ""}
+    for topic in document.get("topics") or []:
+        lists[list_key("TOPIC", topic)] = topic
+    provider = document.get("provider") or {}
+    if provider.get("domain"):
+        lists[list_key("PROVIDER", provider["domain"])] = provider["domain"]
+    if document.get("category"):
+        lists[list_key("CATEGORY", document["category"])] = document["category"]
+    if document.get("type"):
+        lists[list_key("TYPE", document["type"])] = document["type"]
+    return lists
+
+
+class ArticleStore:
+    """Reads and writes articles, their lists, claims, counters and ingestion records."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    # --- ingestion records -------------------------------------------------
+
+    def get_ingestion(self, key: str) -> IngestionRecord | None:
+        """The last applied outcome for an object key, read consistently."""
+        item = self._get(_record_pk(key), _RECORD_SK, consistent=True)
+        return IngestionRecord.model_validate_json(item["record"]) if item else None
+
+    def save_record(self, record: IngestionRecord) -> None:
+        """Write an outcome that leaves articles alone (a rejection, a no-op delete)."""
+        self._transact([self._record_put(record)])
+
+    # --- articles ------------------------------------------------------------
+
+    def get_article(self, article_id: str) -> StoredArticle | None:
+        """The full article, or None."""
+        item = self._get(_article_pk(article_id), _ARTICLE_SK, consistent=False)
+        return self._stored(item) if item else None
+
+    def save_article(self, article: Article, body: str, record: IngestionRecord, ingested_at: str) -> None:
+        """Store a valid article and its lists, claims and counters in one transaction.
+
+        Raises ArticleConflict when another key owns the id or the webUrl,
+        StaleEvent when a newer event for the key was applied meanwhile, and
+        ConcurrentWrite when the article changed under us (the event is retried).
+        """
+        article_id = record.article_id or ""
+        current = self._get(_article_pk(article_id), _ARTICLE_SK, consistent=True)
+        if current and current["source_key"] != record.key:
+            raise ArticleConflict("id", article_id, current["source_key"], article_id)
+        claim = self._get(_claim_pk(article.web_url), _CLAIM_SK, consistent=True)
+        if claim and claim["article_id"] != article_id:
+            raise ArticleConflict("webUrl", article.web_url, claim["source_key"], claim["article_id"])
+
+        document = article.to_document()
+        new_lists = _lists_of(document)
+        old_lists: dict[str, str] = current["lists"] if current else {}
+        actions = [self._record_put(record)]
+        actions.append(self._article_put(article_id, record.key, document, body, new_lists, ingested_at, current))
+        actions.append(
+            self._put(
+                {
+                    "pk": _claim_pk(article.web_url),
+                    "sk": _CLAIM_SK,
+                    "article_id": article_id,
+                    "source_key": record.key,
+                    "url": article.web_url,
+                },
+                condition="attribute_not_exists(pk) OR article_id = :id",
+                values={":id": article_id},
+            )
+        )
+        if current and current["web_url"] != article.web_url:
+            actions.append(self._delete(_claim_pk(current["web_url"]), _CLAIM_SK))
+        summary = json.dumps(
+            {"id": article_id, **summary_of(document), "sourceKey": record.key, "ingestedAt": ingested_at},
+            ensure_ascii=False,
+        )
+        if len(summary.encode()) > MAX_SUMMARY_BYTES:
+            raise TooLargeToStore(
+                "(front matter)",
+                f"the article without related, body and secured is larger than {MAX_SUMMARY_BYTES} bytes "
+                "as JSON; shorten the excerpt or the unknown fields",
+            )
+        moment = sort_moment(document["publishedDateTime"])
+        for list_name in new_lists:
+            actions.append(self._put(self._entry(article_id, list_name, moment, summary, document)))
+        for list_name in old_lists.keys() - new_lists.keys():
+            actions.append(self._delete(_article_pk(article_id), f"IDX#{list_name}"))
+        actions.extend(self._counter_changes(old_lists, new_lists, document))
+        self._transact(actions)
+
+    def delete_article(self, article_id: str, record: IngestionRecord) -> None:
+        """Remove the key's article, its lists and claims, and record the delete."""
+        current = self._get(_article_pk(article_id), _ARTICLE_SK, consistent=True)
+        actions = [self._record_put(record)]
+        if current and current["source_key"] == record.key:
+            actions.append(
+                self._delete(
+                    _article_pk(article_id), _ARTICLE_SK, condition="rev = :rev", values={":rev": current["rev"]}
+                )
+            )
+            actions.append(self._delete(_claim_pk(current["web_url"]), _CLAIM_SK))
+            for list_name in current["lists"]:
+                actions.append(self._delete(_article_pk(article_id), f"IDX#{list_name}"))
+            actions.extend(self._counter_changes(current["lists"], {}, None))
+        self._transact(actions)
+
+    # --- item builders ---------------------------------------------------------
+
+    def _stored(self, item: dict[str, Any]) -> StoredArticle:
+        content = json.loads(zlib.decompress(bytes(item["doc"])))
+        return StoredArticle(
+            id=item["id"],
+            source_key=item["source_key"],
+            document=content["article"],
+            body=content["body"],
+            ingested_at=item["ingested_at"],
+        )
+
+    def _article_put(
+        self,
+        article_id: str,
+        key: str,
+        document: dict[str, Any],
+        body: str,
+        lists: dict[str, str],
+        ingested_at: str,
+        current: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        # The whole file is stored compressed: an article of up to 1 MiB must fit
+        # DynamoDB's 400 KB item limit, and fewer bytes are fewer write units.
+        content = json.dumps({"article": document, "body": body}, ensure_ascii=False)
+        revision = int(current["rev"]) + 1 if current else 1
+        item = {
+            "pk": _article_pk(article_id),
+            "sk": _ARTICLE_SK,
+            "id": article_id,
+            "source_key": key,
+            "web_url": document["webUrl"],
+            "lists": lists,
+            "rev": revision,
+            "ingested_at": ingested_at,
+            "doc": zlib.compress(content.encode(), 6),
+        }
+        if len(item["doc"]) > MAX_STORED_DOCUMENT_BYTES:
+            raise TooLargeToStore(
+                "body", f"the article is larger than {MAX_STORED_DOCUMENT_BYTES} bytes even compressed"
+            )
+        if current:
+            return self._put(item, condition="rev = :rev", values={":rev": current["rev"]})
+        return self._put(item, condition="attribute_not_exists(pk)")
+
+    def _entry(
+        self, article_id: str, list_name: str, moment: str, summary: str, document: dict[str, Any]
+    ) -> dict[str, Any]:
+        provider = document.get("provider") or {}
+        return {
+            "pk": _article_pk(article_id),
+            "sk": f"IDX#{list_name}",
+            "list_pk": list_name,
+            "list_sk": f"{moment}#{article_id}",
+            "summary": summary,
+            "quality": document.get("quality"),
+            "published": document.get("published"),
+            "topic_keys": [topic.casefold() for topic in document.get("topics") or []],
+            "provider_key": (provider.get("domain") or "").casefold() or None,
+            "category_key": (document.get("category") or "").casefold() or None,
+            "type_key": (document.get("type") or "").casefold() or None,
+        }
+
+    def _counter_changes(
+        self, old: dict[str, str], new: dict[str, str], document: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
+        changes = []
+        provider_name = ((document or {}).get("provider") or {}).get("name")
+        for list_name in old.keys() | new.keys():
+            kind, _, value = list_name.partition("#")
+            if kind not in ("TOPIC", "PROVIDER"):
+                continue
+            counter_pk = _TOPIC_COUNTS if kind == "TOPIC" else _PROVIDER_COUNTS
+            delta = (list_name in new) - (list_name in old)
+            names = {":display": new.get(list_name) or old[list_name]}
+            expression = "ADD n :delta SET display = :display"
+            if kind == "PROVIDER" and provider_name and list_name in new:
+                expression += ", provider_name = :name"
+                names[":name"] = provider_name
+            changes.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": _to_item({"pk": counter_pk, "sk": value}),
+                        "UpdateExpression": expression,
+                        "ExpressionAttributeValues": _to_item({":delta": delta, **names}),
+                    }
+                }
+            )
+        return changes
+
+    def _record_put(self, record: IngestionRecord) -> dict[str, Any]:
+        item = {
+            "pk": _record_pk(record.key),
+            "sk": _RECORD_SK,
+            "status": record.status,
+            "seq_order": sequencer_order(record.sequencer),
+            "record": record.model_dump_json(),
+        }
+        if record.sequencer:
+            return self._put(
+                item,
+                condition="attribute_not_exists(pk) OR seq_order < :seq",
+                values={":seq": sequencer_order(record.sequencer)},
+            )
+        return self._put(item)
+
+    def _put(
+        self, item: dict[str, Any], condition: str | None = None, values: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        put: dict[str, Any] = {"TableName": self._table, "Item": _to_item(item)}
+        if condition:
+            put["ConditionExpression"] = condition
+        if values:
+            put["ExpressionAttributeValues"] = _to_item(values)
+        return {"Put": put}
+
+    def _delete(
+        self, pk: str, sk: str, condition: str | None = None, values: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        delete: dict[str, Any] = {"TableName": self._table, "Key": _to_item({"pk": pk, "sk": sk})}
+        if condition:
+            delete["ConditionExpression"] = condition
+        if values:
+            delete["ExpressionAttributeValues"] = _to_item(values)
+        return {"Delete": delete}
+
+    # --- DynamoDB calls ----------------------------------------------------------
+
+    def _get(self, pk: str, sk: str, *, consistent: bool) -> dict[str, Any] | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=_to_item({"pk": pk, "sk": sk}), ConsistentRead=consistent
+        )
+        item = response.get("Item")
+        return _from_item(item) if item else None
+
+    def _transact(self, actions: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=actions)
+        except self._client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons") or []
+            # The ingestion record is always the first action.
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise StaleEvent from error
+            raise ConcurrentWrite(str(error)) from error

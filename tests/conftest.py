@@ -1,0 +1,166 @@
+"""Shared fixtures: AWS under moto with resources from template.yaml, events, handlers."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_plus
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from article_feed.storage import ArticleStore
+from articlectl.template import create_bucket, create_table
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+EVENTS = REPOSITORY / "events"
+BUCKET = "articles"
+TABLE = "articles-test"
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("TABLE_NAME", TABLE)
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "1")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ArticleFeedTest")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "article-feed")
+
+
+@dataclass
+class LambdaContext:
+    """The attributes powertools reads from Lambda's context object."""
+
+    function_name: str = "IngestFunction"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:IngestFunction"
+    aws_request_id: str = "52fdfc07-2182-154f-163f-5f0f9a621d72"
+
+
+@pytest.fixture
+def lambda_context() -> LambdaContext:
+    return LambdaContext()
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """An event file from events/, as `sam local invoke -e` would pass it."""
+    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
+
+
+@dataclass
+class Stack:
+    """The emulated resources of template.yaml and clients to inspect them."""
+
+    s3: Any
+    dynamodb: Any
+    bucket: str = BUCKET
+    table: str = TABLE
+
+    def items(self) -> list[dict[str, Any]]:
+        """Every item of the table (a test may scan; the product never does)."""
+        items: list[dict[str, Any]] = []
+        pages = self.dynamodb.get_paginator("scan").paginate(TableName=self.table)
+        for page in pages:
+            items.extend(page["Items"])
+        return sorted(items, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
+
+    def article_items(self) -> list[dict[str, Any]]:
+        """Everything but ingestion records: articles, list entries, claims, counters."""
+        return [item for item in self.items() if not item["pk"]["S"].startswith("INGEST#")]
+
+    def live_items(self) -> list[dict[str, Any]]:
+        """Article items without counters that fell to zero (kept, never served)."""
+        return [item for item in self.article_items() if item.get("n", {}).get("N") != "0"]
+
+
+@pytest.fixture
+def stack() -> Iterator[Stack]:
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        create_bucket(s3, BUCKET)
+        create_table(dynamodb, TABLE)
+        yield Stack(s3, dynamodb)
+
+
+_sequence = iter(range(1, 10**9))
+
+
+def s3_record(
+    key: str,
+    *,
+    created: bool = True,
+    size: int | None = None,
+    etag: str | None = None,
+    version_id: str | None = None,
+    sequencer: str | None = None,
+    bucket: str = BUCKET,
+) -> dict[str, Any]:
+    """One notification record shaped as S3 sends it, the key URL-encoded."""
+    record = copy.deepcopy(load_event("s3_put_article.json")["Records"][0])
+    record["eventName"] = "ObjectCreated:Put" if created else "ObjectRemoved:Delete"
+    record["s3"]["bucket"]["name"] = bucket
+    record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{bucket}"
+    s3_object: dict[str, Any] = {"key": quote_plus(key, safe="/")}
+    if created:
+        s3_object["size"] = size
+        s3_object["eTag"] = etag
+    if version_id:
+        s3_object["versionId"] = version_id
+    s3_object["sequencer"] = sequencer or f"{next(_sequence):018X}"
+    record["s3"]["object"] = s3_object
+    return record
+
+
+@pytest.fixture
+def ingest_handler() -> Iterator[Any]:
+    """The ingest function's module, fresh clients for this test's moto."""
+    module = importlib.import_module("ingest_handler")
+    module._dependencies.cache_clear()
+    yield module
+    module._dependencies.cache_clear()
+
+
+@pytest.fixture
+def upload(stack: Stack, ingest_handler: Any, lambda_context: LambdaContext) -> Callable[..., dict[str, Any]]:
+    """Put files in the bucket and deliver their events to the ingest handler."""
+
+    def _upload(files: dict[str, bytes], **record_options: Any) -> dict[str, Any]:
+        records = []
+        for key, data in files.items():
+            response = stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=data)
+            records.append(
+                s3_record(
+                    key,
+                    size=len(data),
+                    etag=response["ETag"].strip('"'),
+                    version_id=response.get("VersionId"),
+                    **record_options,
+                )
+            )
+        return ingest_handler.lambda_handler({"Records": records}, lambda_context)
+
+    return _upload
+
+
+def ingestion(stack: Stack, key: str) -> dict[str, Any] | None:
+    """The ingestion record of a key, as the API serves it."""
+    record = ArticleStore(stack.dynamodb, stack.table).get_ingestion(key)
+    return record.model_dump(mode="json") if record else None
+
+
+def stored_article(stack: Stack, article_id: str) -> Any:
+    """The stored article (document, body, source key), or None."""
+    return ArticleStore(stack.dynamodb, stack.table).get_article(article_id)
