@@ -8,13 +8,12 @@ what ingest reads to put events for the same key in S3's order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-if TYPE_CHECKING:
-    from article_feed.diagnostics import Diagnostic
+from article_feed.diagnostics import Diagnostic
 
 Status = Literal["accepted", "rejected", "deleted"]
 _SEQUENCER_WIDTH = 64
