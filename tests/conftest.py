@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
 import importlib
 import json
 from dataclasses import dataclass
@@ -26,17 +27,29 @@ BUCKET = "articles"
 TABLE = "articles-test"
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+TEST_ENVIRONMENT = {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "TABLE_NAME": TABLE,
+    "POWERTOOLS_TRACE_DISABLED": "1",
+    "POWERTOOLS_METRICS_NAMESPACE": "ArticleFeedTest",
+    "POWERTOOLS_SERVICE_NAME": "article-feed",
+    "CORS_ALLOWED_ORIGINS": "https://news.example.com,https://app.example.com",
+}
+
+
+def apply_test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and the functions' variables; never a real endpoint."""
+    for name, value in TEST_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("TABLE_NAME", TABLE)
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "1")
-    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ArticleFeedTest")
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "article-feed")
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    apply_test_environment(monkeypatch)
 
 
 @dataclass
@@ -85,14 +98,21 @@ class Stack:
         return [item for item in self.article_items() if item.get("n", {}).get("N") != "0"]
 
 
-@pytest.fixture
-def stack() -> Iterator[Stack]:
+@contextmanager
+def emulated_stack() -> Iterator[Stack]:
+    """moto with the bucket and table of template.yaml."""
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
         create_bucket(s3, BUCKET)
         create_table(dynamodb, TABLE)
         yield Stack(s3, dynamodb)
+
+
+@pytest.fixture
+def stack() -> Iterator[Stack]:
+    with emulated_stack() as emulated:
+        yield emulated
 
 
 _sequence = iter(range(1, 10**9))
@@ -133,24 +153,22 @@ def ingest_handler() -> Iterator[Any]:
     module._dependencies.cache_clear()
 
 
+def upload_files(stack: Stack, handler: Any, files: dict[str, bytes], **record_options: Any) -> dict[str, Any]:
+    """Put files in the bucket and deliver their events, in one event, to the ingest handler."""
+    records = []
+    for key, data in files.items():
+        response = stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=data)
+        etag = response["ETag"].strip('"')
+        records.append(s3_record(key, size=len(data), etag=etag, version_id=response.get("VersionId"), **record_options))
+    return handler.lambda_handler({"Records": records}, LambdaContext())
+
+
 @pytest.fixture
-def upload(stack: Stack, ingest_handler: Any, lambda_context: LambdaContext) -> Callable[..., dict[str, Any]]:
+def upload(stack: Stack, ingest_handler: Any) -> Callable[..., dict[str, Any]]:
     """Put files in the bucket and deliver their events to the ingest handler."""
 
     def _upload(files: dict[str, bytes], **record_options: Any) -> dict[str, Any]:
-        records = []
-        for key, data in files.items():
-            response = stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=data)
-            records.append(
-                s3_record(
-                    key,
-                    size=len(data),
-                    etag=response["ETag"].strip('"'),
-                    version_id=response.get("VersionId"),
-                    **record_options,
-                )
-            )
-        return ingest_handler.lambda_handler({"Records": records}, lambda_context)
+        return upload_files(stack, ingest_handler, files, **record_options)
 
     return _upload
 
@@ -164,3 +182,80 @@ def ingestion(stack: Stack, key: str) -> dict[str, Any] | None:
 def stored_article(stack: Stack, article_id: str) -> Any:
     """The stored article (document, body, source key), or None."""
     return ArticleStore(stack.dynamodb, stack.table).get_article(article_id)
+
+
+@dataclass
+class HttpAnswer:
+    """An API Gateway proxy answer, decoded as a client would see it."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    raw: dict[str, Any]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@contextmanager
+def corpus_api(files: dict[str, bytes]) -> Iterator[Callable[..., HttpAnswer]]:
+    """A whole emulated stack holding `files`, ingested once, for read-only API tests."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        apply_test_environment(monkeypatch)
+        with emulated_stack() as stack:
+            ingest = importlib.import_module("ingest_handler")
+            api = importlib.import_module("api_handler")
+            ingest._dependencies.cache_clear()
+            api.dependencies.cache_clear()
+            upload_files(stack, ingest, files)
+            yield api_caller(api)
+            ingest._dependencies.cache_clear()
+            api.dependencies.cache_clear()
+
+
+@pytest.fixture
+def api_handler(stack: Stack) -> Iterator[Any]:
+    """The API function's module, fresh clients for this test's moto."""
+    module = importlib.import_module("api_handler")
+    module.dependencies.cache_clear()
+    yield module
+    module.dependencies.cache_clear()
+
+
+@pytest.fixture
+def call_api(api_handler: Any) -> Callable[..., HttpAnswer]:
+    """GET a path through the API handler with a REST (v1) proxy event from events/."""
+    return api_caller(api_handler)
+
+
+def api_caller(api_handler: Any) -> Callable[..., HttpAnswer]:
+    """A function that GETs a path through the API handler, as API Gateway would call it."""
+
+    def _call(path: str, query: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> HttpAnswer:
+        event = load_event("apigw_list_articles.json")
+        event["path"] = path
+        event["pathParameters"] = {"proxy": path.lstrip("/")}
+        event["requestContext"]["path"] = "/v1" + path
+        event["queryStringParameters"] = query or None
+        event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
+        merged = {"Accept": "application/json"} | (headers or {})
+        event["headers"] = merged
+        event["multiValueHeaders"] = {name: [value] for name, value in merged.items()}
+        return answer_of(api_handler.lambda_handler(event, LambdaContext(function_name="ApiFunction")))
+
+    return _call
+
+
+def answer_of(raw: dict[str, Any]) -> HttpAnswer:
+    """Decode base64 and gzip as an HTTP client would."""
+    import base64
+    import gzip
+
+    headers = {name.lower(): value for name, value in (raw.get("headers") or {}).items()}
+    for name, values in (raw.get("multiValueHeaders") or {}).items():
+        headers.setdefault(name.lower(), ",".join(values))
+    body = raw.get("body") or ""
+    data = base64.b64decode(body) if raw.get("isBase64Encoded") else body.encode()
+    if headers.get("content-encoding") == "gzip":
+        data = gzip.decompress(data)
+    return HttpAnswer(raw["statusCode"], headers, data, raw)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from article_feed.cursor import InvalidCursor
 from article_feed.records import IngestionRecord, sequencer_order
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ _PROVIDER_COUNTS = "COUNT#PROVIDER"
 # list, and a transaction carries at most 4 MB.
 MAX_SUMMARY_BYTES = 16 * 1024
 MAX_STORED_DOCUMENT_BYTES = 350 * 1024
+# Entries a filtered list may read for one page before it answers short.
+MIN_READ_BUDGET = 500
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
 
@@ -59,6 +62,38 @@ class StaleEvent(Exception):
 
 class ConcurrentWrite(Exception):
     """The article or a claim changed while this event was applied; retry the event."""
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """Filters applied to list entries after the key condition (values casefolded)."""
+
+    topic: str | None = None
+    provider: str | None = None
+    category: str | None = None
+    type: str | None = None
+    min_quality: int | None = None
+    published: bool | None = None
+
+    def expression(self) -> tuple[str | None, dict[str, Any]]:
+        """A DynamoDB filter expression and its values, or None when nothing filters."""
+        clauses: list[str] = []
+        values: dict[str, Any] = {}
+        if self.topic is not None:
+            clauses.append("contains(topic_keys, :topic)")
+            values[":topic"] = self.topic
+        for name in ("provider", "category", "type"):
+            value = getattr(self, name)
+            if value is not None:
+                clauses.append(f"{name}_key = :{name}")
+                values[f":{name}"] = value
+        if self.min_quality is not None:
+            clauses.append("quality >= :min_quality")
+            values[":min_quality"] = self.min_quality
+        if self.published is not None:
+            clauses.append("published = :published")
+            values[":published"] = self.published
+        return (" AND ".join(clauses) or None), values
 
 
 @dataclass(frozen=True)
@@ -220,6 +255,80 @@ class ArticleStore:
                 actions.append(self._delete(_article_pk(article_id), f"IDX#{list_name}"))
             actions.extend(self._counter_changes(current["lists"], {}, None))
         self._transact(actions)
+
+    # --- queries -------------------------------------------------------------
+
+    def query_list(
+        self,
+        list_name: str,
+        lower: str | None,
+        upper: str | None,
+        filters: ListFilters,
+        limit: int,
+        start: dict[str, str] | None,
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """Up to `limit` summaries of one list, newest first, and where the next page starts.
+
+        Reads `limit + 1` entries when nothing filters (the extra one tells
+        whether a next page exists). With filters, it keeps reading until the
+        page is full, within a budget of reads; past it, the page comes back
+        short with a cursor that resumes where the reading stopped.
+        """
+        expression, filter_values = filters.expression()
+        condition = "list_pk = :list AND list_sk BETWEEN :lower AND :upper"
+        values = {":list": list_name, ":lower": lower or "0", ":upper": (upper or "9999") + "#~", **filter_values}
+        if start is not None and not (
+            start.get("list_pk") == list_name and values[":lower"] <= start.get("list_sk", "") <= values[":upper"]
+        ):
+            raise InvalidCursor("cursor does not belong to this query")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": LIST_INDEX,
+            "ScanIndexForward": False,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": _to_item(values),
+            "ProjectionExpression": "pk, sk, list_pk, list_sk, summary",
+        }
+        if expression:
+            request["FilterExpression"] = expression
+        found: list[dict[str, Any]] = []
+        position = start
+        budget = max(10 * limit, MIN_READ_BUDGET)
+        while len(found) <= limit and budget > 0:
+            wanted = limit + 1 - len(found)
+            request["Limit"] = min(budget, wanted if not expression else max(wanted * 4, 50))
+            if position:
+                request["ExclusiveStartKey"] = _to_item(position)
+            response = self._client.query(**request)
+            budget -= response["ScannedCount"]
+            found.extend(response["Items"])
+            last = response.get("LastEvaluatedKey")
+            position = {name: value["S"] for name, value in last.items()} if last else None
+            if position is None:
+                break
+        page = found[:limit]
+        if len(found) > limit:
+            position = {name: page[-1][name]["S"] for name in ("pk", "sk", "list_pk", "list_sk")}
+        return [json.loads(item["summary"]["S"]) for item in page], position
+
+    def counters(self, kind: str) -> list[dict[str, Any]]:
+        """All non-zero counters of a kind ("TOPIC" or "PROVIDER"), in one partition."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "FilterExpression": "n > :zero",
+            "ExpressionAttributeValues": _to_item({":pk": f"COUNT#{kind}", ":zero": 0}),
+        }
+        counters = []
+        while True:
+            response = self._client.query(**request)
+            for item in response["Items"]:
+                values = _from_item(item)
+                values["n"] = int(values["n"])
+                counters.append(values)
+            if "LastEvaluatedKey" not in response:
+                return counters
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     # --- item builders ---------------------------------------------------------
 

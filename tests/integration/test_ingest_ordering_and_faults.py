@@ -91,8 +91,10 @@ def throttled_writes(monkeypatch):
     def throttle(**kwargs):
         calls.append(kwargs["model"].name)
         raise ClientError(
-            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
-             "ResponseMetadata": {"HTTPStatusCode": 400}},
+            {
+                "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
+                "ResponseMetadata": {"HTTPStatusCode": 400},
+            },
             "TransactWriteItems",
         )
 
@@ -126,8 +128,13 @@ def test_transient_failure_of_one_record_still_applies_the_others_then_retry_con
 
     def fail_one_read(params, **kwargs):
         if params.get("Key") == failing_key:
-            raise ClientError({"Error": {"Code": "SlowDown", "Message": "Please reduce your request rate."},
-                               "ResponseMetadata": {"HTTPStatusCode": 503}}, "GetObject")
+            raise ClientError(
+                {
+                    "Error": {"Code": "SlowDown", "Message": "Please reduce your request rate."},
+                    "ResponseMetadata": {"HTTPStatusCode": 503},
+                },
+                "GetObject",
+            )
 
     session = boto3.session.Session()
     session.events.register("provide-client-params.s3.GetObject", fail_one_read)
@@ -146,10 +153,20 @@ def test_transient_failure_of_one_record_still_applies_the_others_then_retry_con
 
 
 def test_update_that_changes_topics_moves_index_entries(stack, ingest_handler, lambda_context) -> None:
-    first = render({"title": "T", "webUrl": "https://e.com/1", "publishedDateTime": "2020-01-01T00:00:00Z",
-                    "topics": ["AI", "Robots"], "provider": {"name": "E", "domain": "e.com"}}, "")
-    second = render({"title": "T", "webUrl": "https://e.com/2", "publishedDateTime": "2020-01-01T00:00:00Z",
-                     "topics": ["Climate"]}, "")
+    first = render(
+        {
+            "title": "T",
+            "webUrl": "https://e.com/1",
+            "publishedDateTime": "2020-01-01T00:00:00Z",
+            "topics": ["AI", "Robots"],
+            "provider": {"name": "E", "domain": "e.com"},
+        },
+        "",
+    )
+    second = render(
+        {"title": "T", "webUrl": "https://e.com/2", "publishedDateTime": "2020-01-01T00:00:00Z", "topics": ["Climate"]},
+        "",
+    )
     deliver(ingest_handler, lambda_context, s3_record(KEY, sequencer="00A1", **put(stack, first)))
     deliver(ingest_handler, lambda_context, s3_record(KEY, sequencer="00A2", **put(stack, second)))
 

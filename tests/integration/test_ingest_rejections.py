@@ -46,8 +46,14 @@ CASES = {
     "alias_bomb": (front(LAUGHS), "(front matter)"),
     "recursive_alias": (front("title: &t [*t]"), "(front matter)"),
     "deep_nesting": (front("title: " + "[" * 5000 + "]" * 5000), "(front matter)"),
-    "deep_block_nesting": (front("title:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 60)) + "  " * 60 + "v"), "(front matter)"),
-    "duplicate_keys": (front("title: One\ntitle: Two\nwebUrl: https://a.b/c\npublishedDateTime: 2020-01-01T00:00:00Z"), "title"),
+    "deep_block_nesting": (
+        front("title:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 60)) + "  " * 60 + "v"),
+        "(front matter)",
+    ),
+    "duplicate_keys": (
+        front("title: One\ntitle: Two\nwebUrl: https://a.b/c\npublishedDateTime: 2020-01-01T00:00:00Z"),
+        "title",
+    ),
     "title_missing": (fields(title=...), "title"),
     "title_empty": (fields(title="   "), "title"),
     "title_too_long": (fields(title="x" * 1001), "title"),
@@ -72,8 +78,10 @@ CASES = {
     "provider_bad_domain": (fields(provider={"name": "X", "domain": "not a host!"}), "provider.domain"),
     "related_without_web_url": (fields(related=[{"title": "R"}]), "related[0].webUrl"),
     "related_bad_url_third": (
-        fields(related=[{"title": "R", "webUrl": f"https://r.example.com/{i}"} for i in range(2)]
-               + [{"title": "R", "webUrl": "mailto:x@example.com"}]),
+        fields(
+            related=[{"title": "R", "webUrl": f"https://r.example.com/{i}"} for i in range(2)]
+            + [{"title": "R", "webUrl": "mailto:x@example.com"}]
+        ),
         "related[2].webUrl",
     ),
     "too_many_related": (

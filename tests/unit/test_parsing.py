@@ -35,7 +35,10 @@ def test_nulls_stay_null_and_absent_stays_absent() -> None:
 
 
 def test_field_errors_point_at_the_file_line() -> None:
-    data = b"---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T00:00:00Z\nrelated:\n  - title: R\n    webUrl: nope\n---\n"
+    data = (
+        b"---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T00:00:00Z\n"
+        b"related:\n  - title: R\n    webUrl: nope\n---\n"
+    )
     error = parse_article_file(data).errors[0]
     assert (error.loc, error.line) == ("related[0].webUrl", 7)
     assert error.as_text("a.md") == "a.md:7: related[0].webUrl: must be an http(s) URL"

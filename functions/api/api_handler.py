@@ -1,0 +1,109 @@
+"""Lambda entry point for API Gateway (REST, payload v1): the composition root.
+
+Builds the resolver with validation and OpenAPI, maps every error to an RFC 9457
+problem in one place, and creates the DynamoDB client lazily, once per container.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from api_http import conditional_and_compressed, json_response, problem
+from api_routes import router
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+
+from article_feed.query import BadParameter
+from article_feed.storage import ArticleStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+logger = Logger()
+tracer = Tracer()
+
+
+class ApiEnvironment(BaseModel):
+    """The function's configuration, checked once per container."""
+
+    table_name: str = Field(alias="TABLE_NAME", min_length=1)
+    cursor_secret: str = Field(alias="CURSOR_SECRET", default="")
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    store: ArticleStore
+    cursor_secret: bytes
+
+
+@cache
+def dependencies() -> Dependencies:
+    import boto3
+    from botocore.config import Config
+
+    environment = ApiEnvironment.model_validate(dict(os.environ))
+    client = boto3.client("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 3}))
+    secret = environment.cursor_secret or f"article-feed:{environment.table_name}"
+    return Dependencies(ArticleStore(client, environment.table_name), secret.encode())
+
+
+def _cors() -> CORSConfig:
+    # Origins are part of the deployment (a template parameter), not of a request.
+    origins = [origin.strip() for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "*").split(",") if origin.strip()]
+    return CORSConfig(
+        allow_origin=origins[0] if origins else "*", extra_origins=origins[1:], max_age=600, expose_headers=["ETag"]
+    )
+
+
+app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
+app.use(middlewares=[conditional_and_compressed])
+app.include_router(router)
+app.enable_swagger(
+    path="/docs",
+    title="Article Feed API",
+    version="1.0.0",
+    description="Read-only queries over the articles ingested from the bucket.",
+)
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi_document():  # type: ignore[no-untyped-def]  # see api_routes: no return annotation on routes
+    return json_response(app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+@app.exception_handler(RequestValidationError)
+def bad_request(error: RequestValidationError) -> Response:
+    details = []
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path")]
+        name = ".".join(location) or "request"
+        details.append(f"{name}: {item.get('msg', 'is not valid')}")
+    return problem(400, "Bad Request", "; ".join(details), app.current_event.path)
+
+
+@app.exception_handler(BadParameter)
+def bad_parameter(error: BadParameter) -> Response:
+    return problem(400, "Bad Request", str(error), app.current_event.path)
+
+
+@app.not_found
+def unknown_route(error: NotFoundError) -> Response:
+    return problem(404, "Not Found", f"no route for {app.current_event.path}", app.current_event.path)
+
+
+@app.exception_handler(Exception)
+def server_error(error: Exception) -> Response:
+    logger.exception("request failed")
+    return problem(500, "Internal Server Error", "the request could not be served; it was logged")
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,106 @@
+"""The API's routes: read the parameters, call a query use case, return data.
+
+Routes return a `Response` whose JSON body is already serialized (so fields that
+are absent in a file stay absent) and carry no return annotation: powertools
+would otherwise try to validate the `Response` itself. Their documented answer
+models are declared in `responses=`, from api_models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from api_http import json_response, problem
+from api_models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from article_feed import query as queries
+
+router = Router()
+
+
+def _store() -> queries.ArticleStore:
+    from api_handler import dependencies
+
+    return dependencies().store
+
+
+def _documented(model: type, description: str, *errors: int) -> dict[int, Any]:
+    responses: dict[int, Any] = {200: {"description": description, "content": {"application/json": {"model": model}}}}
+    for status in errors:
+        responses[status] = {
+            "description": "problem details (RFC 9457)",
+            "content": {"application/problem+json": {"model": Problem}},
+        }
+    return responses
+
+
+@router.get(
+    "/articles",
+    summary="List articles, newest first",
+    responses=_documented(ArticleList, "one page of article summaries", 400),
+)
+def list_articles(
+    topic: Annotated[str | None, Query(max_length=200, description="topic, case-insensitive")] = None,
+    provider: Annotated[str | None, Query(max_length=253, description="provider domain, case-insensitive")] = None,
+    category: Annotated[str | None, Query(max_length=200)] = None,
+    type: Annotated[str | None, Query(max_length=200)] = None,
+    from_: Annotated[
+        str | None, Query(alias="from", max_length=40, description="ISO date or datetime, inclusive")
+    ] = None,
+    to: Annotated[str | None, Query(max_length=40, description="ISO date or datetime, inclusive")] = None,
+    min_quality: Annotated[int | None, Query(alias="minQuality", ge=0, le=100)] = None,
+    published: Annotated[bool | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=2048, description="nextCursor of the previous page")] = None,
+):
+    page = queries.list_articles(
+        _store(),
+        queries.ArticleQuery(topic, provider, category, type, from_, to, min_quality, published, limit, cursor),
+        _secret(),
+    )
+    return json_response({"items": page.items, "nextCursor": page.next_cursor})
+
+
+@router.get(
+    "/articles/<article_id>",
+    summary="One article with related articles and body",
+    responses=_documented(ArticleDetail, "the full article", 404),
+)
+def get_article(article_id: Annotated[str, Path(max_length=300)]):
+    stored = queries.get_article(_store(), article_id)
+    if stored is None:
+        return problem(404, "Not Found", f"no article has the id {article_id!r}")
+    return json_response(detail_of(stored))
+
+
+@router.get("/topics", summary="Topics by number of articles", responses=_documented(TopicList, "every topic"))
+def list_topics():
+    return json_response({"items": queries.topic_counts(_store())})
+
+
+@router.get(
+    "/providers", summary="Providers by number of articles", responses=_documented(ProviderList, "every provider")
+)
+def list_providers():
+    return json_response({"items": queries.provider_counts(_store())})
+
+
+@router.get(
+    "/ingestions",
+    summary="Why a file was accepted or rejected",
+    responses=_documented(IngestionRecord, "the ingestion record of the key", 400, 404),
+)
+def get_ingestion(key: Annotated[str, Query(min_length=1, max_length=1024, description="object key")]):
+    record = queries.get_ingestion(_store(), key)
+    if record is None:
+        return problem(404, "Not Found", f"no ingestion record for the key {key!r}")
+    return json_response(record.model_dump(mode="json"))
+
+
+def _secret() -> bytes:
+    from api_handler import dependencies
+
+    return dependencies().cursor_secret

@@ -1,0 +1,98 @@
+"""HTTP behaviour of the API: single articles, errors, OpenAPI, event files."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import EVENTS, answer_of, load_event
+from tests.corpus import EXAMPLE
+
+
+def test_get_article_serves_everything_but_secured(stack, upload, call_api) -> None:
+    upload({"articles/2020/000_1ad303c2d0458c2b.txt": EXAMPLE.read_bytes()})
+    answer = call_api("/articles/000_1ad303c2d0458c2b")
+    article = answer.json()
+    assert answer.status == 200
+    assert "secured" not in article
+    assert len(article["related"]) == 4
+    assert article["body"] == "\n"
+    assert article["sourceKey"] == "articles/2020/000_1ad303c2d0458c2b.txt"
+    assert article["provider"]["domain"] == "digitaltrends.com"
+
+
+BAD = {
+    "limit_zero": ("/articles", {"limit": "0"}, "limit"),
+    "limit_101": ("/articles", {"limit": "101"}, "limit"),
+    "limit_text": ("/articles", {"limit": "abc"}, "limit"),
+    "impossible_date": ("/articles", {"to": "2020-02-30"}, "to"),
+    "bad_from": ("/articles", {"from": "last week"}, "from"),
+    "published_maybe": ("/articles", {"published": "maybe"}, "published"),
+    "min_quality_101": ("/articles", {"minQuality": "101"}, "minQuality"),
+    "tampered_cursor": ("/articles", {"cursor": "eyJwIjp7fX0.AAAA"}, "cursor"),
+    "garbage_cursor": ("/articles", {"cursor": "%%%"}, "cursor"),
+    "missing_key": ("/ingestions", {}, "key"),
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_parameters_are_400_problems_naming_the_parameter(stack, call_api, case) -> None:
+    path, query, name = BAD[case]
+    answer = call_api(path, query)
+    assert answer.status == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    body = answer.json()
+    assert body["status"] == 400
+    assert body["title"] and body["type"]
+    assert name in body["detail"]
+    assert "Traceback" not in answer.body.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/articles/unknown-id", None),
+        ("/nowhere", None),
+        ("/ingestions", {"key": "never/uploaded.md"}),
+        ("/articles/bad id!", None),
+    ],
+)
+def test_unknown_things_are_404_problems(stack, call_api, path, query) -> None:
+    answer = call_api(path, query)
+    assert answer.status == 404
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["status"] == 404
+
+
+def test_openapi_document_validates_and_lists_every_route(stack, call_api) -> None:
+    from openapi_spec_validator import validate
+
+    document = call_api("/openapi.json").json()
+    validate(document)
+    assert {"/articles", "/articles/{article_id}", "/topics", "/providers", "/ingestions"} <= set(document["paths"])
+    parameters = {p["name"] for p in document["paths"]["/articles"]["get"]["parameters"]}
+    assert {
+        "topic",
+        "provider",
+        "category",
+        "type",
+        "from",
+        "to",
+        "minQuality",
+        "published",
+        "limit",
+        "cursor",
+    } <= parameters
+
+
+def test_docs_is_swagger_ui(stack, call_api) -> None:
+    answer = call_api("/docs", headers={"Accept": "text/html"})
+    assert answer.status == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert b"swagger" in answer.body.lower()
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in EVENTS.glob("apigw_*.json")))
+def test_every_api_event_file_is_answered(stack, upload, api_handler, lambda_context, name) -> None:
+    upload({"articles/2020/000_1ad303c2d0458c2b.txt": EXAMPLE.read_bytes()})
+    answer = answer_of(api_handler.lambda_handler(load_event(name), lambda_context))
+    assert answer.status == 200, answer.body

@@ -1,0 +1,170 @@
+"""List queries over a table filled through the ingest handler from the corpus."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tests.conftest import corpus_api
+from tests.corpus import corpus
+
+CORPUS = corpus()
+
+
+@pytest.fixture(scope="module")
+def call_api():
+    """The corpus is ingested once for this module; its tests only read."""
+    with corpus_api({file.key: file.data for file in CORPUS}) as call:
+        yield call
+
+
+def expected_ids(predicate=lambda file: True) -> list[str]:
+    chosen = [file for file in CORPUS if predicate(file)]
+    chosen.sort(key=lambda file: (file.expected["publishedDateTime"], file.article_id), reverse=True)
+    return [file.article_id for file in chosen]
+
+
+def walk(call_api, query: dict[str, str]) -> list[str]:
+    ids: list[str] = []
+    cursor = None
+    for _ in range(100):
+        answer = call_api("/articles", query | ({"cursor": cursor} if cursor else {}))
+        assert answer.status == 200, answer.body
+        page = answer.json()
+        assert len(page["items"]) <= int(query.get("limit", "20"))
+        ids.extend(item["id"] for item in page["items"])
+        cursor = page["nextCursor"]
+        if cursor is None:
+            return ids
+    raise AssertionError("pagination never ended")
+
+
+def lowered(values) -> set[str]:
+    return {value.casefold() for value in values or []}
+
+
+FILTERS = {
+    "all": ({}, lambda f: True),
+    "topic": ({"topic": "ai"}, lambda f: "ai" in lowered(f.expected.get("topics"))),
+    "topic_case": ({"topic": "CLIMATE"}, lambda f: "climate" in lowered(f.expected.get("topics"))),
+    "provider": ({"provider": "TechCrunch.com"}, lambda f: f.expected["provider"]["domain"] == "techcrunch.com"),
+    "category": ({"category": "analysis"}, lambda f: f.expected["category"] == "analysis"),
+    "type": ({"type": "article"}, lambda f: True),
+    "from_to_dates": (
+        {"from": "2020-03-03", "to": "2020-03-06"},
+        lambda f: "2020-03-03" <= f.expected["publishedDateTime"][:10] <= "2020-03-06",
+    ),
+    "from_datetime": (
+        {"from": "2020-03-05T12:00:00+01:00"},
+        lambda f: f.expected["publishedDateTime"] >= "2020-03-05T11:00:00Z",
+    ),
+    "min_quality": (
+        {"minQuality": "50"},
+        lambda f: f.expected.get("quality") is not None and f.expected["quality"] >= 50,
+    ),
+    "published_true": ({"published": "true"}, lambda f: f.expected.get("published") is True),
+    "published_false": ({"published": "false"}, lambda f: f.expected.get("published") is False),
+    "topic_and_provider": (
+        {"topic": "AI", "provider": "fool.com"},
+        lambda f: "ai" in lowered(f.expected.get("topics")) and f.expected["provider"]["domain"] == "fool.com",
+    ),
+    "provider_quality_published": (
+        {"provider": "lemonde.fr", "minQuality": "10", "published": "true"},
+        lambda f: (
+            f.expected["provider"]["domain"] == "lemonde.fr"
+            and (f.expected.get("quality") or -1) >= 10
+            and f.expected.get("published") is True
+        ),
+    ),
+    "topic_category_to": (
+        {"topic": "climate", "category": "news", "to": "2020-03-08T00:00:00Z"},
+        lambda f: (
+            "climate" in lowered(f.expected.get("topics"))
+            and f.expected["category"] == "news"
+            and f.expected["publishedDateTime"] <= "2020-03-08T00:00:00Z"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FILTERS)
+@pytest.mark.parametrize("limit", ["3", "20"])
+def test_filters_return_exactly_the_expected_set_in_order_across_pages(call_api, name, limit) -> None:
+    query, predicate = FILTERS[name]
+    expected = expected_ids(predicate)
+    assert walk(call_api, query | {"limit": limit}) == expected
+    assert expected or name in ("published_none",), "a filter that matches nothing proves little"
+
+
+def test_list_items_are_summaries(call_api) -> None:
+    item = call_api("/articles", {"limit": "100"}).json()["items"][0]
+    assert {"related", "body", "secured"}.isdisjoint(item)
+    assert item["publishedDateTime"].endswith("Z")
+    assert item["sourceKey"]
+    datetime.fromisoformat(item["ingestedAt"].replace("Z", "+00:00"))
+
+
+def test_last_page_has_null_next_cursor_and_default_limit_is_20(call_api) -> None:
+    page = call_api("/articles").json()
+    assert len(page["items"]) == 20
+    assert page["nextCursor"]
+    assert call_api("/articles", {"limit": "100"}).json()["nextCursor"] is None
+
+
+def test_topics_and_providers_count_exactly(call_api) -> None:
+    topics = call_api("/topics").json()["items"]
+    counts = {item["topic"].casefold(): item["count"] for item in topics}
+    expected: dict[str, int] = {}
+    for file in CORPUS:
+        for topic in lowered(file.expected.get("topics")):
+            expected[topic] = expected.get(topic, 0) + 1
+    assert counts == expected
+    assert [item["count"] for item in topics] == sorted(counts.values(), reverse=True)
+    providers = call_api("/providers").json()["items"]
+    assert sum(item["count"] for item in providers) == len(CORPUS)
+    assert {item["domain"] for item in providers} == {f.expected["provider"]["domain"] for f in CORPUS}
+    assert all(item["name"] for item in providers)
+
+
+def test_ingestion_record_is_served(call_api) -> None:
+    record = call_api("/ingestions", {"key": CORPUS[0].key}).json()
+    assert record["status"] == "accepted"
+    assert record["key"] == CORPUS[0].key
+    assert record["articleId"] == CORPUS[0].article_id
+
+
+def test_cursor_of_another_query_is_refused(call_api) -> None:
+    cursor = call_api("/articles", {"limit": "2"}).json()["nextCursor"]
+    answer = call_api("/articles", {"limit": "2", "topic": "ai", "cursor": cursor})
+    assert answer.status == 400
+    assert "cursor" in answer.json()["detail"]
+
+
+def test_etag_and_if_none_match(call_api) -> None:
+    first = call_api("/articles")
+    assert first.headers["etag"]
+    assert first.headers["cache-control"]
+    again = call_api("/articles", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status == 304
+    assert again.body == b""
+    changed = call_api("/articles", headers={"If-None-Match": '"something-else"'})
+    assert changed.status == 200
+
+
+def test_gzip_when_accepted_and_worth_it(call_api) -> None:
+    plain = call_api("/articles")
+    zipped = call_api("/articles", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.raw["isBase64Encoded"] is True
+    assert zipped.json() == plain.json()
+    small = call_api("/topics", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers or len(small.body) >= 1024
+
+
+def test_cors_for_configured_origin(call_api) -> None:
+    answer = call_api("/articles", headers={"Origin": "https://app.example.com"})
+    assert answer.headers["access-control-allow-origin"] == "https://app.example.com"
+    stranger = call_api("/articles", headers={"Origin": "https://evil.example.net"})
+    assert "access-control-allow-origin" not in stranger.headers
