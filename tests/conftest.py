@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
-from contextlib import contextmanager
 import importlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,7 +159,9 @@ def upload_files(stack: Stack, handler: Any, files: dict[str, bytes], **record_o
     for key, data in files.items():
         response = stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=data)
         etag = response["ETag"].strip('"')
-        records.append(s3_record(key, size=len(data), etag=etag, version_id=response.get("VersionId"), **record_options))
+        records.append(
+            s3_record(key, size=len(data), etag=etag, version_id=response.get("VersionId"), **record_options)
+        )
     return handler.lambda_handler({"Records": records}, LambdaContext())
 
 

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from api_http import json_response, problem
 from api_models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 

@@ -162,6 +162,80 @@ def _lists_of(document: dict[str, Any]) -> dict[str, str]:
     return lists
 
 
+@dataclass(frozen=True)
+class _ArticleItems:
+    """Every item that stores and serves one article, built in one place."""
+
+    article: dict[str, Any]
+    claim: dict[str, Any]
+    entries: list[dict[str, Any]]
+    lists: dict[str, str]
+    provider_name: str | None
+
+    @classmethod
+    def build(
+        cls, article_id: str, key: str, document: dict[str, Any], body: str, ingested_at: str, revision: int
+    ) -> _ArticleItems:
+        lists = _lists_of(document)
+        # The whole file is stored compressed: an article of up to 1 MiB must fit
+        # DynamoDB's 400 KB item limit, and fewer bytes are fewer write units.
+        content = json.dumps({"article": document, "body": body}, ensure_ascii=False)
+        article = {
+            "pk": _article_pk(article_id),
+            "sk": _ARTICLE_SK,
+            "id": article_id,
+            "source_key": key,
+            "web_url": document["webUrl"],
+            "lists": lists,
+            "rev": revision,
+            "ingested_at": ingested_at,
+            "doc": zlib.compress(content.encode(), 6),
+        }
+        if len(article["doc"]) > MAX_STORED_DOCUMENT_BYTES:
+            raise TooLargeToStore(
+                "body", f"the article is larger than {MAX_STORED_DOCUMENT_BYTES} bytes even compressed"
+            )
+        summary = json.dumps(
+            {"id": article_id, **summary_of(document), "sourceKey": key, "ingestedAt": ingested_at},
+            ensure_ascii=False,
+        )
+        if len(summary.encode()) > MAX_SUMMARY_BYTES:
+            raise TooLargeToStore(
+                "(front matter)",
+                f"the article without related, body and secured is larger than {MAX_SUMMARY_BYTES} bytes "
+                "as JSON; shorten the excerpt or the unknown fields",
+            )
+        moment = sort_moment(document["publishedDateTime"])
+        provider = document.get("provider") or {}
+        filters = {
+            "quality": document.get("quality"),
+            "published": document.get("published"),
+            "topic_keys": [topic.casefold() for topic in document.get("topics") or []],
+            "provider_key": (provider.get("domain") or "").casefold() or None,
+            "category_key": (document.get("category") or "").casefold() or None,
+            "type_key": (document.get("type") or "").casefold() or None,
+        }
+        entries = [
+            {
+                "pk": _article_pk(article_id),
+                "sk": f"IDX#{list_name}",
+                "list_pk": list_name,
+                "list_sk": f"{moment}#{article_id}",
+                "summary": summary,
+                **filters,
+            }
+            for list_name in lists
+        ]
+        claim = {
+            "pk": _claim_pk(document["webUrl"]),
+            "sk": _CLAIM_SK,
+            "article_id": article_id,
+            "source_key": key,
+            "url": document["webUrl"],
+        }
+        return cls(article, claim, entries, lists, provider.get("name"))
+
+
 class ArticleStore:
     """Reads and writes articles, their lists, claims, counters and ingestion records."""
 
@@ -202,43 +276,51 @@ class ArticleStore:
         if claim and claim["article_id"] != article_id:
             raise ArticleConflict("webUrl", article.web_url, claim["source_key"], claim["article_id"])
 
-        document = article.to_document()
-        new_lists = _lists_of(document)
+        revision = int(current["rev"]) + 1 if current else 1
+        items = _ArticleItems.build(article_id, record.key, article.to_document(), body, ingested_at, revision)
         old_lists: dict[str, str] = current["lists"] if current else {}
         actions = [self._record_put(record)]
-        actions.append(self._article_put(article_id, record.key, document, body, new_lists, ingested_at, current))
+        if current:
+            actions.append(self._put(items.article, condition="rev = :rev", values={":rev": current["rev"]}))
+        else:
+            actions.append(self._put(items.article, condition="attribute_not_exists(pk)"))
         actions.append(
-            self._put(
-                {
-                    "pk": _claim_pk(article.web_url),
-                    "sk": _CLAIM_SK,
-                    "article_id": article_id,
-                    "source_key": record.key,
-                    "url": article.web_url,
-                },
-                condition="attribute_not_exists(pk) OR article_id = :id",
-                values={":id": article_id},
-            )
+            self._put(items.claim, condition="attribute_not_exists(pk) OR article_id = :id", values={":id": article_id})
         )
         if current and current["web_url"] != article.web_url:
             actions.append(self._delete(_claim_pk(current["web_url"]), _CLAIM_SK))
-        summary = json.dumps(
-            {"id": article_id, **summary_of(document), "sourceKey": record.key, "ingestedAt": ingested_at},
-            ensure_ascii=False,
-        )
-        if len(summary.encode()) > MAX_SUMMARY_BYTES:
-            raise TooLargeToStore(
-                "(front matter)",
-                f"the article without related, body and secured is larger than {MAX_SUMMARY_BYTES} bytes "
-                "as JSON; shorten the excerpt or the unknown fields",
-            )
-        moment = sort_moment(document["publishedDateTime"])
-        for list_name in new_lists:
-            actions.append(self._put(self._entry(article_id, list_name, moment, summary, document)))
-        for list_name in old_lists.keys() - new_lists.keys():
+        actions.extend(self._put(entry) for entry in items.entries)
+        for list_name in old_lists.keys() - items.lists.keys():
             actions.append(self._delete(_article_pk(article_id), f"IDX#{list_name}"))
-        actions.extend(self._counter_changes(old_lists, new_lists, document))
+        actions.extend(self._counter_changes(old_lists, items.lists, items.provider_name))
         self._transact(actions)
+
+    def load_into_empty_table(self, articles: list[tuple[Article, str, IngestionRecord]], ingested_at: str) -> None:
+        """Write many new articles with batched, unconditional writes.
+
+        Only for a table that holds none of these keys, ids or URLs yet (first
+        loads, restores, benchmarks): it skips the conflict checks and ordering
+        that `save_article` enforces, and sets the counters to their totals.
+        """
+        from boto3.dynamodb.table import BatchWriter
+
+        counters: dict[tuple[str, str], dict[str, Any]] = {}
+        with BatchWriter(self._table, self._client, overwrite_by_pkeys=["pk", "sk"]) as batch:
+            for article, body, record in articles:
+                items = _ArticleItems.build(
+                    record.article_id or "", record.key, article.to_document(), body, ingested_at, 1
+                )
+                for item in (self._record_item(record), items.article, items.claim, *items.entries):
+                    batch.put_item(Item=_to_item(item))
+                for list_name, display in items.lists.items():
+                    kind, _, value = list_name.partition("#")
+                    if kind in ("TOPIC", "PROVIDER"):
+                        counter = counters.setdefault((f"COUNT#{kind}", value), {"n": 0})
+                        counter.update(n=counter["n"] + 1, display=display)
+                        if kind == "PROVIDER" and items.provider_name:
+                            counter["provider_name"] = items.provider_name
+            for (counter_pk, value), counter in counters.items():
+                batch.put_item(Item=_to_item({"pk": counter_pk, "sk": value, **counter}))
 
     def delete_article(self, article_id: str, record: IngestionRecord) -> None:
         """Remove the key's article, its lists and claims, and record the delete."""
@@ -342,62 +424,10 @@ class ArticleStore:
             ingested_at=item["ingested_at"],
         )
 
-    def _article_put(
-        self,
-        article_id: str,
-        key: str,
-        document: dict[str, Any],
-        body: str,
-        lists: dict[str, str],
-        ingested_at: str,
-        current: dict[str, Any] | None,
-    ) -> dict[str, Any]:
-        # The whole file is stored compressed: an article of up to 1 MiB must fit
-        # DynamoDB's 400 KB item limit, and fewer bytes are fewer write units.
-        content = json.dumps({"article": document, "body": body}, ensure_ascii=False)
-        revision = int(current["rev"]) + 1 if current else 1
-        item = {
-            "pk": _article_pk(article_id),
-            "sk": _ARTICLE_SK,
-            "id": article_id,
-            "source_key": key,
-            "web_url": document["webUrl"],
-            "lists": lists,
-            "rev": revision,
-            "ingested_at": ingested_at,
-            "doc": zlib.compress(content.encode(), 6),
-        }
-        if len(item["doc"]) > MAX_STORED_DOCUMENT_BYTES:
-            raise TooLargeToStore(
-                "body", f"the article is larger than {MAX_STORED_DOCUMENT_BYTES} bytes even compressed"
-            )
-        if current:
-            return self._put(item, condition="rev = :rev", values={":rev": current["rev"]})
-        return self._put(item, condition="attribute_not_exists(pk)")
-
-    def _entry(
-        self, article_id: str, list_name: str, moment: str, summary: str, document: dict[str, Any]
-    ) -> dict[str, Any]:
-        provider = document.get("provider") or {}
-        return {
-            "pk": _article_pk(article_id),
-            "sk": f"IDX#{list_name}",
-            "list_pk": list_name,
-            "list_sk": f"{moment}#{article_id}",
-            "summary": summary,
-            "quality": document.get("quality"),
-            "published": document.get("published"),
-            "topic_keys": [topic.casefold() for topic in document.get("topics") or []],
-            "provider_key": (provider.get("domain") or "").casefold() or None,
-            "category_key": (document.get("category") or "").casefold() or None,
-            "type_key": (document.get("type") or "").casefold() or None,
-        }
-
     def _counter_changes(
-        self, old: dict[str, str], new: dict[str, str], document: dict[str, Any] | None
+        self, old: dict[str, str], new: dict[str, str], provider_name: str | None
     ) -> list[dict[str, Any]]:
         changes = []
-        provider_name = ((document or {}).get("provider") or {}).get("name")
         for list_name in old.keys() | new.keys():
             kind, _, value = list_name.partition("#")
             if kind not in ("TOPIC", "PROVIDER"):
@@ -421,14 +451,17 @@ class ArticleStore:
             )
         return changes
 
-    def _record_put(self, record: IngestionRecord) -> dict[str, Any]:
-        item = {
+    def _record_item(self, record: IngestionRecord) -> dict[str, Any]:
+        return {
             "pk": _record_pk(record.key),
             "sk": _RECORD_SK,
             "status": record.status,
             "seq_order": sequencer_order(record.sequencer),
             "record": record.model_dump_json(),
         }
+
+    def _record_put(self, record: IngestionRecord) -> dict[str, Any]:
+        item = self._record_item(record)
         if record.sequencer:
             return self._put(
                 item,
