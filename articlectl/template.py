@@ -71,9 +71,25 @@ def create_table(client: Any, table_name: str) -> None:
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
 
 
-def create_bucket(client: Any, bucket_name: str) -> None:
-    """Create the articles bucket with the template's versioning setting."""
+def create_bucket(client: Any, bucket_name: str, *, versioned: bool = True) -> None:
+    """Create the articles bucket, versioned as the template says unless told otherwise.
+
+    The local stack passes `versioned=False`: moto sends no notification for a
+    delete marker, so on a versioned local bucket deletes would never reach ingest.
+    """
     client.create_bucket(Bucket=bucket_name)
     versioning = resource("ArticlesBucket")["Properties"].get("VersioningConfiguration")
-    if versioning:
+    if versioning and versioned:
         client.put_bucket_versioning(Bucket=bucket_name, VersioningConfiguration=versioning)
+
+
+def function_environment(logical_id: str, **overrides: str) -> dict[str, str]:
+    """The plain-text environment variables the template gives a function.
+
+    Values that are CloudFormation expressions (a `!Ref` to a resource or
+    parameter) are left to `overrides`, which also wins over literal values.
+    """
+    globals_ = load_template().get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    own = resource(logical_id)["Properties"].get("Environment", {}).get("Variables", {})
+    environment = {name: value for name, value in (globals_ | own).items() if isinstance(value, str)}
+    return environment | overrides

@@ -1,0 +1,252 @@
+"""`articlectl dev` (what `make dev` runs): the whole product on one laptop.
+
+- moto's server, in this process, is the AWS endpoint (default port 4566);
+- the bucket and the table are created from template.yaml, like in the tests;
+- S3 sends its notifications to an SQS queue in the emulator, and a poller hands
+  each message's records, unchanged, to the ingest function's handler, as Lambda
+  would (a failed event is retried, then lands in a dead-letter queue);
+- the API function's handler answers HTTP on port 3000, behind a translator that
+  builds the API Gateway (REST, v1) proxy event `sam local start-api` would build.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from articlectl.template import REPOSITORY_ROOT, create_bucket, create_table, function_environment
+
+BUCKET = "articles"
+TABLE = "articles"
+EVENTS_QUEUE = "article-events"
+DEAD_LETTER_QUEUE = "article-events-failed"
+SAMPLES = REPOSITORY_ROOT / "samples"
+MAX_RECEIVES = 3
+
+
+def use_emulator(endpoint_url: str, table: str = TABLE) -> None:
+    """Point boto3 and the functions' configuration at the local emulator."""
+    os.environ.update(
+        AWS_ENDPOINT_URL=endpoint_url,
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",  # noqa: S106 - the emulator accepts any credentials
+        AWS_DEFAULT_REGION=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_METRICS_DISABLED="true",
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    for function in ("IngestFunction", "ApiFunction"):
+        defaults = {
+            "TABLE_NAME": table,
+            "MAX_ARTICLE_BYTES": "1048576",
+            "ARTICLE_KEY_PREFIX": "",
+            "CORS_ALLOWED_ORIGINS": "*",
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+        }
+        # The local functions use the local resources, whatever the shell says.
+        os.environ.update(function_environment(function, **defaults))
+
+
+class EventDelivery(threading.Thread):
+    """Hands S3 notifications from the emulator's queue to the ingest handler."""
+
+    def __init__(self, sqs: Any, queue_url: str, handler: Any, context: Any) -> None:
+        super().__init__(name="event-delivery", daemon=True)
+        self._sqs, self._queue_url, self._handler, self._context = sqs, queue_url, handler, context
+        self.stopping = threading.Event()
+        self.delivered = 0
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                messages = self._sqs.receive_message(
+                    QueueUrl=self._queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+                ).get("Messages", [])
+            except Exception:  # the emulator is shutting down
+                if self.stopping.is_set():
+                    return
+                raise
+            for message in messages:
+                self._deliver(message)
+
+    def _deliver(self, message: dict[str, Any]) -> None:
+        event = json.loads(message["Body"])
+        if "Records" in event:
+            try:
+                self._handler(event, self._context)
+            except Exception as error:  # as Lambda: the event stays queued and is retried
+                print(f"ingest failed, will retry: {error}", file=sys.stderr)
+                return
+        self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+        self.delivered += 1
+
+
+def proxy_event(method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes) -> dict[str, Any]:
+    """The REST API (payload v1) proxy event API Gateway builds for one request."""
+    url = urlsplit(raw_path)
+    pairs = parse_qsl(url.query, keep_blank_values=True)
+    multi_query: dict[str, list[str]] = {}
+    for name, value in pairs:
+        multi_query.setdefault(name, []).append(value)
+    multi_headers: dict[str, list[str]] = {}
+    for name, value in headers:
+        multi_headers.setdefault(name, []).append(value)
+    now = time.time()
+    return {
+        "resource": "/{proxy+}",
+        "path": url.path,
+        "httpMethod": method,
+        "headers": {name: values[-1] for name, values in multi_headers.items()},
+        "multiValueHeaders": multi_headers,
+        "queryStringParameters": {name: values[-1] for name, values in multi_query.items()} or None,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": {"proxy": url.path.lstrip("/")},
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": "/{proxy+}",
+            "httpMethod": method,
+            "path": url.path,
+            "stage": "local",
+            "protocol": "HTTP/1.1",
+            "requestId": f"local-{now:.6f}",
+            "requestTimeEpoch": int(now * 1000),
+            "identity": {"sourceIp": "127.0.0.1"},
+            "accountId": "000000000000",
+            "apiId": "local",
+        },
+        "body": base64.b64encode(body).decode() if body else None,
+        "isBase64Encoded": bool(body),
+    }
+
+
+def api_server(host: str, port: int, handler: Any, context: Any) -> ThreadingHTTPServer:
+    """An HTTP server that answers through the API function's handler."""
+    serialize = threading.Lock()  # the resolver keeps the current event in module state
+
+    class ApiGatewayTranslator(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            event = proxy_event(self.command, self.path, list(self.headers.items()), self.rfile.read(length))
+            with serialize:
+                answer = handler(event, context)
+            body = answer.get("body") or ""
+            data = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
+            self.send_response(answer["statusCode"])
+            headers = {name: [value] for name, value in (answer.get("headers") or {}).items()}
+            headers.update(answer.get("multiValueHeaders") or {})
+            for name, values in headers.items():
+                for value in values:
+                    self.send_header(name, str(value))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        do_GET = do_OPTIONS = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = _answer  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:
+            sys.stderr.write(f"api: {format % args}\n")
+
+    return ThreadingHTTPServer((host, port), ApiGatewayTranslator)
+
+
+def _wire_notifications(s3: Any, sqs: Any) -> str:
+    dead_letters = sqs.create_queue(QueueName=DEAD_LETTER_QUEUE)["QueueUrl"]
+    dead_letters_arn = sqs.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])
+    redrive = {"deadLetterTargetArn": dead_letters_arn["Attributes"]["QueueArn"], "maxReceiveCount": MAX_RECEIVES}
+    queue_url = sqs.create_queue(
+        QueueName=EVENTS_QUEUE, Attributes={"VisibilityTimeout": "2", "RedrivePolicy": json.dumps(redrive)}
+    )["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(
+        Bucket=BUCKET,
+        NotificationConfiguration={
+            "QueueConfigurations": [{"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]
+        },
+    )
+    return str(queue_url)
+
+
+def _load_samples(s3: Any, dynamodb: Any, timeout: float = 60.0) -> int:
+    samples = sorted(path for path in SAMPLES.iterdir() if path.suffix in (".md", ".txt", ".markdown"))
+    for path in samples:
+        s3.put_object(Bucket=BUCKET, Key=f"samples/{path.name}", Body=path.read_bytes())
+    deadline = time.monotonic() + timeout
+    from article_feed.storage import ArticleStore
+
+    store = ArticleStore(dynamodb, TABLE)
+    pending = [f"samples/{path.name}" for path in samples]
+    while pending and time.monotonic() < deadline:
+        pending = [key for key in pending if store.get_ingestion(key) is None]
+        time.sleep(0.1)
+    return len(samples) - len(pending)
+
+
+def _banner(host: str, aws_port: int, api_port: int, loaded: int) -> str:
+    endpoint, api = f"http://{host}:{aws_port}", f"http://{host}:{api_port}"
+    return f"""
+Article Feed is running locally (no AWS account, no Docker).
+  AWS emulator  {endpoint}   bucket: {BUCKET}   table: {TABLE}
+  HTTP API      {api}   Swagger UI: {api}/docs
+  {loaded} sample article(s) loaded from samples/.
+
+Try (the emulator accepts any credentials):
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
+  curl '{api}/articles?limit=5'
+  aws --endpoint-url {endpoint} s3 cp post.md s3://{BUCKET}/
+  curl '{api}/ingestions?key=post.md'
+
+Ctrl-C stops everything.
+""".strip("\n")
+
+
+def run(host: str, aws_port: int, api_port: int, *, load_samples: bool = True) -> int:
+    """Start the emulator, wire ingest and the API, load samples, serve until Ctrl-C."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    endpoint = f"http://{host}:{aws_port}"
+    use_emulator(endpoint)
+    emulator = ThreadedMotoServer(ip_address=host, port=aws_port, verbose=False)
+    emulator.start()
+    stop = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stop.set())
+    delivery = None
+    server = None
+    try:
+        s3, sqs, dynamodb = (boto3.client(name, endpoint_url=endpoint) for name in ("s3", "sqs", "dynamodb"))
+        create_bucket(s3, BUCKET, versioned=False)
+        create_table(dynamodb, TABLE)
+        queue_url = _wire_notifications(s3, sqs)
+        from articlectl.lambdas import LocalContext, load_handler
+
+        delivery = EventDelivery(sqs, queue_url, load_handler("IngestFunction"), LocalContext("IngestFunction"))
+        delivery.start()
+        loaded = _load_samples(s3, dynamodb) if load_samples and SAMPLES.is_dir() else 0
+        server = api_server(host, api_port, load_handler("ApiFunction"), LocalContext("ApiFunction"))
+        threading.Thread(target=server.serve_forever, name="api", daemon=True).start()
+        print(_banner(host, aws_port, api_port, loaded), flush=True)
+        stop.wait()
+    finally:
+        print("\nstopping…", file=sys.stderr, flush=True)
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if delivery is not None:
+            delivery.stopping.set()
+            delivery.join(timeout=5)
+        emulator.stop()
+    return 0

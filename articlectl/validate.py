@@ -1,0 +1,74 @@
+"""`articlectl validate`: check article files before upload, as ingest would.
+
+It runs the ingest function's own parsing and validation (and its id rule), so
+a file that passes here is accepted after upload unless it conflicts with an
+article already stored.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from article_feed.diagnostics import Diagnostic
+from article_feed.identity import article_id_from_key, id_problem, is_article_key
+from article_feed.parsing import DEFAULT_MAX_BYTES, FILE_LOC, parse_article_file
+
+
+def article_files(paths: list[str]) -> list[Path]:
+    """The article files named, or found under the folders named, in order."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_article_key(p.name)))
+        else:
+            found.append(path)
+    return found
+
+
+def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Errors and warnings for one file, exactly as the ingest function finds them."""
+    problem = id_problem(article_id_from_key(path.name))
+    if problem:
+        return [Diagnostic(loc="key", msg=problem, value=path.name)], []
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return [Diagnostic(loc=FILE_LOC, msg=f"file is larger than the limit of {max_bytes} bytes")], []
+        data = path.read_bytes()
+    except OSError as error:
+        return [Diagnostic(loc=FILE_LOC, msg=f"cannot read the file: {error.strerror}")], []
+    parsed = parse_article_file(data, max_bytes=max_bytes)
+    return parsed.errors, parsed.warnings
+
+
+def run(paths: list[str], *, as_json: bool, max_bytes: int, quiet: bool) -> int:
+    """Check every file; print a report; 1 if any file is invalid, else 0."""
+    files = article_files(paths)
+    report: list[dict[str, Any]] = []
+    invalid = 0
+    for path in files:
+        errors, warnings = check_file(path, max_bytes)
+        invalid += bool(errors)
+        report.append(
+            {
+                "path": str(path),
+                "valid": not errors,
+                "errors": [error.model_dump(exclude_none=True) for error in errors],
+                "warnings": [warning.model_dump(exclude_none=True) for warning in warnings],
+            }
+        )
+        if not as_json:
+            for error in errors:
+                print(f"{error.as_text(str(path))}", file=sys.stdout)
+            for warning in warnings:
+                if not quiet:
+                    print(f"{warning.as_text(str(path))} (warning)", file=sys.stdout)
+    if as_json:
+        print(json.dumps({"files": report, "checked": len(files), "invalid": invalid}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{len(files)} file(s) checked, {invalid} invalid", file=sys.stderr)
+    return 1 if invalid or not files else 0

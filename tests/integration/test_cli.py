@@ -1,0 +1,78 @@
+"""`articlectl validate` and `articlectl reindex`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from articlectl.__main__ import main
+from tests.conftest import ingestion, stored_article
+from tests.corpus import EXAMPLE, corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def articlectl(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "articlectl", *arguments], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_validate_good_files_exits_0(tmp_path) -> None:
+    for file in corpus(5):
+        (tmp_path / file.key.rsplit("/", 1)[-1]).write_bytes(file.data)
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")  # not an article file: ignored
+
+    result = articlectl("validate", str(tmp_path), str(EXAMPLE))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "6 file(s) checked, 0 invalid" in result.stderr
+
+
+def test_validate_bad_file_prints_editor_locations_and_exits_1(tmp_path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text(
+        "---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T00:00:00Z\n"
+        "related:\n  - title: R\n    webUrl: nope\n---\n"
+    )
+    good = tmp_path / "good.md"
+    good.write_bytes(EXAMPLE.read_bytes())
+
+    result = articlectl("validate", str(bad), str(good))
+
+    assert result.returncode == 1
+    assert f"{bad}:7: related[0].webUrl: must be an http(s) URL" in result.stdout
+    assert str(good) not in result.stdout
+
+
+def test_validate_json_report(tmp_path) -> None:
+    (tmp_path / "bad id.md").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "syntax.md").write_text("---\ntitle: [\n---\n")
+
+    result = articlectl("validate", "--json", str(tmp_path))
+
+    report = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert report["invalid"] == 2
+    by_name = {Path(item["path"]).name: item for item in report["files"]}
+    assert by_name["bad id.md"]["errors"][0]["loc"] == "key"
+    assert by_name["syntax.md"]["errors"][0]["line"] == 3
+
+
+def test_reindex_ingests_every_object_and_sees_changes(stack, capsys) -> None:
+    files = corpus(4)
+    for file in files:
+        stack.s3.put_object(Bucket=stack.bucket, Key=file.key, Body=file.data)
+    stack.s3.put_object(Bucket=stack.bucket, Key="images/logo.png", Body=b"\x89PNG")
+
+    assert main(["reindex", "--bucket", stack.bucket, "--table", stack.table]) == 0
+    assert "4 accepted" in capsys.readouterr().out
+    assert all(stored_article(stack, file.article_id) for file in files)
+
+    stack.s3.put_object(Bucket=stack.bucket, Key=files[0].key, Body=b"---\ntitle: [\n---\n")
+    assert main(["reindex", "--bucket", stack.bucket, "--table", stack.table]) == 0
+    assert "3 accepted, 1 rejected" in capsys.readouterr().out
+    assert ingestion(stack, files[0].key)["status"] == "rejected"
+    assert stored_article(stack, files[0].article_id) is not None  # the last valid version stays served
