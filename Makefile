@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: test lint typecheck unit dev bench clean
 
-$(STAMP): requirements-dev.txt shared/requirements.txt
+$(STAMP): requirements-dev.txt shared/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 lint: $(STAMP)

@@ -427,25 +427,32 @@ class ArticleStore:
     def _counter_changes(
         self, old: dict[str, str], new: dict[str, str], provider_name: str | None
     ) -> list[dict[str, Any]]:
+        """One counter update per topic/provider the article joins, stays in, or leaves.
+
+        Only the articles in a list name it: the display value (and provider
+        name) come from the article being written, never from one leaving.
+        """
         changes = []
         for list_name in old.keys() | new.keys():
             kind, _, value = list_name.partition("#")
             if kind not in ("TOPIC", "PROVIDER"):
                 continue
             counter_pk = _TOPIC_COUNTS if kind == "TOPIC" else _PROVIDER_COUNTS
-            delta = (list_name in new) - (list_name in old)
-            names = {":display": new.get(list_name) or old[list_name]}
-            expression = "ADD n :delta SET display = :display"
-            if kind == "PROVIDER" and provider_name and list_name in new:
-                expression += ", provider_name = :name"
-                names[":name"] = provider_name
+            values: dict[str, Any] = {":delta": (list_name in new) - (list_name in old)}
+            expression = "ADD n :delta"
+            if list_name in new:
+                expression += " SET display = :display"
+                values[":display"] = new[list_name]
+                if kind == "PROVIDER" and provider_name:
+                    expression += ", provider_name = :name"
+                    values[":name"] = provider_name
             changes.append(
                 {
                     "Update": {
                         "TableName": self._table,
                         "Key": _to_item({"pk": counter_pk, "sk": value}),
                         "UpdateExpression": expression,
-                        "ExpressionAttributeValues": _to_item({":delta": delta, **names}),
+                        "ExpressionAttributeValues": _to_item(values),
                     }
                 }
             )

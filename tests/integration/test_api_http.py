@@ -96,3 +96,34 @@ def test_every_api_event_file_is_answered(stack, upload, api_handler, lambda_con
     upload({"articles/2020/000_1ad303c2d0458c2b.txt": EXAMPLE.read_bytes()})
     answer = answer_of(api_handler.lambda_handler(load_event(name), lambda_context))
     assert answer.status == 200, answer.body
+
+
+def test_counts_follow_updates_and_deletes(stack, upload, ingest_handler, call_api) -> None:
+    from tests.conftest import LambdaContext, s3_record
+    from tests.corpus import render
+
+    def article(url: str, topics: list[str], domain: str) -> bytes:
+        fields = {
+            "title": "T",
+            "webUrl": url,
+            "publishedDateTime": "2021-01-01T00:00:00Z",
+            "topics": topics,
+            "provider": {"name": domain.upper(), "domain": domain},
+        }
+        return render(fields, "")
+
+    upload(
+        {
+            "a/one.md": article("https://e.com/1", ["AI", "Robots"], "e.com"),
+            "a/two.md": article("https://e.com/2", ["ai"], "e.com"),
+        }
+    )
+    upload({"a/one.md": article("https://e.com/1", ["Climate"], "f.org")})
+    assert call_api("/topics").json()["items"] == [{"topic": "ai", "count": 1}, {"topic": "Climate", "count": 1}]
+    assert [(p["domain"], p["count"]) for p in call_api("/providers").json()["items"]] == [("e.com", 1), ("f.org", 1)]
+
+    stack.s3.delete_object(Bucket=stack.bucket, Key="a/two.md")
+    ingest_handler.lambda_handler({"Records": [s3_record("a/two.md", created=False)]}, LambdaContext())
+    assert call_api("/topics").json()["items"] == [{"topic": "Climate", "count": 1}]
+    assert call_api("/providers").json()["items"] == [{"domain": "f.org", "name": "F.ORG", "count": 1}]
+    assert [item["id"] for item in call_api("/articles", {"topic": "ai"}).json()["items"]] == []
