@@ -66,7 +66,7 @@ def list_articles(
 @router.get(
     "/articles/<article_id>",
     summary="One article with related articles and body",
-    responses=_documented(ArticleDetail, "the full article", 404),
+    responses=_documented(ArticleDetail, "the full article", 400, 404),
 )
 def get_article(article_id: Annotated[str, Path(max_length=300)]):
     stored = queries.get_article(_store(), article_id)
