@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck unit dev bench clean
+.PHONY: test lint typecheck dev bench fuzz clean
 
 $(STAMP): requirements-dev.txt shared/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(BIN)/python -m pytest
+
+# A longer schemathesis run than the one in `make test`.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} $(BIN)/python -m pytest tests/e2e/test_api_fuzz.py
 
 dev: $(STAMP)
 	$(BIN)/python -m articlectl dev

@@ -94,7 +94,12 @@ def bad_parameter(error: BadParameter) -> Response:
 
 @app.not_found
 def unknown_route(error: NotFoundError) -> Response:
-    return problem(404, "Not Found", f"no route for {app.current_event.path}", app.current_event.path)
+    event = app.current_event
+    if event.http_method not in ("GET", "HEAD", "OPTIONS"):
+        answer = problem(405, "Method Not Allowed", f"{event.http_method} is not allowed: the API is read-only")
+        answer.headers["Allow"] = "GET, OPTIONS"
+        return answer
+    return problem(404, "Not Found", f"no route for {event.path}", event.path)
 
 
 @app.exception_handler(Exception)

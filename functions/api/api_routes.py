@@ -18,6 +18,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from article_feed import query as queries
 
 router = Router()
+# Documents the shape; calendar validity (no 2020-02-30) is checked by the query use case.
+ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$"
+FROM_HELP = "ISO 8601 date or date-time, inclusive; a date starts at 00:00:00Z"
+TO_HELP = "ISO 8601 date or date-time, inclusive; a date covers its whole day"
 
 
 def _store() -> queries.ArticleStore:
@@ -46,10 +50,8 @@ def list_articles(
     provider: Annotated[str | None, Query(max_length=253, description="provider domain, case-insensitive")] = None,
     category: Annotated[str | None, Query(max_length=200)] = None,
     type: Annotated[str | None, Query(max_length=200)] = None,
-    from_: Annotated[
-        str | None, Query(alias="from", max_length=40, description="ISO date or datetime, inclusive")
-    ] = None,
-    to: Annotated[str | None, Query(max_length=40, description="ISO date or datetime, inclusive")] = None,
+    from_: Annotated[str | None, Query(alias="from", pattern=ISO_MOMENT, description=FROM_HELP)] = None,
+    to: Annotated[str | None, Query(pattern=ISO_MOMENT, description=TO_HELP)] = None,
     min_quality: Annotated[int | None, Query(alias="minQuality", ge=0, le=100)] = None,
     published: Annotated[bool | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -68,7 +70,7 @@ def list_articles(
     summary="One article with related articles and body",
     responses=_documented(ArticleDetail, "the full article", 400, 404),
 )
-def get_article(article_id: Annotated[str, Path(max_length=300)]):
+def get_article(article_id: Annotated[str, Path(max_length=300, examples=["000_1ad303c2d0458c2b"])]):
     stored = queries.get_article(_store(), article_id)
     if stored is None:
         return problem(404, "Not Found", f"no article has the id {article_id!r}")
@@ -92,7 +94,12 @@ def list_providers():
     summary="Why a file was accepted or rejected",
     responses=_documented(IngestionRecord, "the ingestion record of the key", 400, 404),
 )
-def get_ingestion(key: Annotated[str, Query(min_length=1, max_length=1024, description="object key")]):
+def get_ingestion(
+    key: Annotated[
+        str,
+        Query(min_length=1, max_length=1024, description="object key", examples=["samples/000_1ad303c2d0458c2b.txt"]),
+    ],
+):
     record = queries.get_ingestion(_store(), key)
     if record is None:
         return problem(404, "Not Found", f"no ingestion record for the key {key!r}")

@@ -3,74 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.e2e.local_stack import ROOT, aws_cli, get, listening, running_stack, wait_for
+
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except (urllib.error.URLError, ConnectionError):
-        return 0, b""
-
-
-def wait_for(condition, timeout: float = 60.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def aws_cli() -> list[str]:
-    beside = Path(sys.executable).parent / "aws"
-    return [str(beside)] if beside.exists() else [shutil.which("aws") or "aws"]
 
 
 def test_upload_query_reject_delete_and_stop(tmp_path) -> None:
-    aws_port, api_port = free_port(), free_port()
-    environment = {name: value for name, value in os.environ.items() if name != "AWS_ENDPOINT_URL"}
-    environment |= {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
-    log = (tmp_path / "dev.log").open("w")
-    stack = subprocess.Popen(
-        [sys.executable, "-m", "articlectl", "dev", "--aws-port", str(aws_port), "--api-port", str(api_port)],
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    api = f"http://127.0.0.1:{api_port}"
-    s3 = [*aws_cli(), "--endpoint-url", f"http://127.0.0.1:{aws_port}", "s3"]
-    try:
-        wait_for(lambda: get(f"{api}/articles")[0] == 200, what="the API")
+    with running_stack(tmp_path) as stack:
+        aws_port, api_port, environment, api = stack.aws_port, stack.api_port, stack.environment, stack.api
+        s3 = [*aws_cli(), "--endpoint-url", stack.endpoint, "s3"]
         first = json.loads(get(f"{api}/articles?limit=100")[1])
         assert len(first["items"]) >= 5, "samples are loaded before the API answers"
 
@@ -137,10 +83,6 @@ def test_upload_query_reject_delete_and_stop(tmp_path) -> None:
             timeout=60,
         )
         wait_for(lambda: get(f"{api}/articles/my-post")[0] == 404, what="the delete")
-    finally:
-        stack.send_signal(signal.SIGINT)
-        stack.wait(timeout=30)
-        log.close()
-    assert stack.returncode == 0, (tmp_path / "dev.log").read_text()[-2000:]
+    assert stack.process.returncode == 0, stack.log.read_text()[-2000:]
     assert not listening(aws_port)
     assert not listening(api_port)
