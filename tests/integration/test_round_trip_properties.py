@@ -1,0 +1,53 @@
+"""Generated valid articles round-trip: file → stored article → API JSON, nothing lost or changed."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+
+from tests.conftest import api_caller, apply_test_environment, emulated_stack, upload_files
+from tests.strategies import article_files
+
+_numbers = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        apply_test_environment(monkeypatch)
+        with emulated_stack() as stack:
+            ingest = importlib.import_module("ingest_handler")
+            api = importlib.import_module("api_handler")
+            ingest._dependencies.cache_clear()
+            api.dependencies.cache_clear()
+            yield stack, ingest, api_caller(api), set()
+            ingest._dependencies.cache_clear()
+            api.dependencies.cache_clear()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(case=article_files())
+def test_valid_article_round_trips_to_the_api(pipeline, case) -> None:
+    stack, ingest, call_api, used_urls = pipeline
+    data, expected, body = case
+    assume(expected["webUrl"] not in used_urls)
+    used_urls.add(expected["webUrl"])
+    article_id = f"generated_{next(_numbers)}"
+    key = f"generated/{article_id}.md"
+
+    assert upload_files(stack, ingest, {key: data}) == {"outcomes": {"accepted": 1}}
+
+    answer = call_api(f"/articles/{article_id}")
+    assert answer.status == 200
+    served = answer.json()
+    for generated in ("id", "body", "sourceKey", "ingestedAt"):
+        served.pop(generated)
+    assert served == {name: value for name, value in expected.items() if name != "secured"}
+    record = call_api("/ingestions", {"key": key}).json()
+    assert record["status"] == "accepted"
+    assert answer.json()["body"] == body
