@@ -1,0 +1,68 @@
+"""What the deployment promises, read from template.yaml itself."""
+
+from __future__ import annotations
+
+from articlectl.template import load_template, resource
+
+
+def statements(function: str) -> list[dict]:
+    found = []
+    for policy in resource(function)["Properties"]["Policies"]:
+        found.extend(policy["Statement"])
+    return found
+
+
+def actions(function: str) -> set[str]:
+    return {action for statement in statements(function) for action in statement["Action"]}
+
+
+def test_no_wildcard_actions_and_no_full_access_policies() -> None:
+    for function in ("IngestFunction", "ApiFunction"):
+        for statement in statements(function):
+            assert all("*" not in action for action in statement["Action"])
+            assert statement["Resource"] != "*"
+        assert all(isinstance(policy, dict) for policy in resource(function)["Properties"]["Policies"])
+
+
+def test_api_function_can_only_read() -> None:
+    assert actions("ApiFunction") == {"dynamodb:GetItem", "dynamodb:Query"}
+
+
+def test_ingest_function_reads_s3_and_never_writes_it() -> None:
+    granted = actions("IngestFunction")
+    assert {action for action in granted if action.startswith("s3:")} == {"s3:GetObject", "s3:GetObjectVersion"}
+    assert "dynamodb:Scan" not in granted
+
+
+def test_bucket_is_encrypted_private_versioned_and_tls_only() -> None:
+    bucket = resource("ArticlesBucket")["Properties"]
+    assert bucket["BucketEncryption"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert len(bucket["PublicAccessBlockConfiguration"]) == 4
+    assert bucket["VersioningConfiguration"]["Status"] == "Enabled"
+    policy = resource("ArticlesBucketPolicy")["Properties"]["PolicyDocument"]["Statement"]
+    assert any(s["Effect"] == "Deny" and s["Condition"]["Bool"]["aws:SecureTransport"] == "false" for s in policy)
+
+
+def test_table_recovery_dead_letters_alarm_throttling_and_retention() -> None:
+    table = resource("ArticlesTable")["Properties"]
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["SSESpecification"]["SSEEnabled"] is True
+    invoke_config = resource("IngestFunction")["Properties"]["EventInvokeConfig"]
+    assert invoke_config["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
+    assert resource("IngestDeadLetterAlarm")["Properties"]["Dimensions"][0]["Value"]
+    throttling = resource("ArticlesApi")["Properties"]["MethodSettings"][0]
+    assert throttling["ThrottlingRateLimit"] > 0 and throttling["ThrottlingBurstLimit"] > 0
+    assert resource("IngestLogGroup")["Properties"]["RetentionInDays"] == 30
+
+
+def test_every_checkov_suppression_has_a_reason() -> None:
+    for logical_id, definition in load_template()["Resources"].items():
+        for skip in definition.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            assert len(skip.get("comment", "")) > 20, (logical_id, skip["id"])
+
+
+def test_functions_get_their_resources_from_the_environment() -> None:
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["TABLE_NAME"] == {"Ref": "ArticlesTable"}
+    assert "POWERTOOLS_LOGGER_LOG_EVENT" not in variables
