@@ -65,7 +65,10 @@ def _to_utc_datetime(value: object) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in UTC
+            raise ValueError("is out of range once converted to UTC") from None
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=UTC)
     raise ValueError("must be an ISO 8601 date-time, e.g. 2020-03-29T15:30:00Z")

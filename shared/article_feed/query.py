@@ -61,9 +61,11 @@ def parse_moment(name: str, value: str, *, end_of_day: bool) -> datetime:
             day = date.fromisoformat(text)
             return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
         moment = datetime.fromisoformat(text)
+        return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
     except ValueError:
         raise BadParameter(name, f"{value!r} is not an ISO 8601 date or date-time") from None
-    return moment.replace(tzinfo=moment.tzinfo or UTC)
+    except OverflowError:
+        raise BadParameter(name, f"{value!r} is out of range once converted to UTC") from None
 
 
 def list_articles(store: ArticleStore, query: ArticleQuery, secret: bytes) -> ArticlePage:

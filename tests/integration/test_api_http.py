@@ -127,3 +127,47 @@ def test_counts_follow_updates_and_deletes(stack, upload, ingest_handler, call_a
     assert call_api("/topics").json()["items"] == [{"topic": "Climate", "count": 1}]
     assert call_api("/providers").json()["items"] == [{"domain": "f.org", "name": "F.ORG", "count": 1}]
     assert [item["id"] for item in call_api("/articles", {"topic": "ai"}).json()["items"]] == []
+
+
+HOSTILE = {
+    "oversized_topic": ({"topic": "x" * 5000}, 400),
+    "oversized_cursor": ({"cursor": "A" * 5000}, 400),
+    "injection_topic": ({"topic": "'; DROP TABLE articles; --"}, 200),
+    "script_provider": ({"provider": "<script>alert(1)</script>"}, 200),
+    "unicode_topic": ({"topic": "東京 🚀 Ünïcödé"}, 200),
+    "control_chars_topic": ({"topic": "a\x00b\x07\x1b[31m"}, 200),
+    "expression_category": ({"category": "x OR 1=1 #:list"}, 200),
+    "placeholder_type": ({"type": ":list"}, 200),
+    "from_before_year_one_in_utc": ({"from": "0001-01-01T00:00:00+05:00"}, 400),
+    "to_after_year_9999_in_utc": ({"to": "9999-12-31T23:59:59-05:00"}, 400),
+    "from_after_to": ({"from": "2021-01-02", "to": "2021-01-01"}, 400),
+    "negative_limit": ({"limit": "-1"}, 400),
+    "float_limit": ({"limit": "1e3"}, 400),
+    "nan_quality": ({"minQuality": "NaN"}, 400),
+    "control_chars_cursor": ({"cursor": "\x00\x01\x02"}, 400),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_parameters_get_a_400_or_an_empty_answer(stack, upload, call_api, case) -> None:
+    upload({"articles/2020/000_1ad303c2d0458c2b.txt": EXAMPLE.read_bytes()})
+    query, status = HOSTILE[case]
+    answer = call_api("/articles", query)
+    assert answer.status == status, answer.body
+    if status == 200:
+        assert answer.json() == {"items": [], "nextCursor": None}
+    else:
+        assert answer.json()["status"] == 400
+
+
+@pytest.mark.parametrize("article_id", ["東京", "a\x00b", "..", "../../etc/passwd", "x" * 500, "%00", "a b", "\u202e"])
+def test_odd_ids_are_404_or_400_never_500(stack, call_api, article_id) -> None:
+    answer = call_api(f"/articles/{article_id}")
+    assert answer.status in (400, 404)
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_ingestion_key_with_unicode_and_control_characters(stack, call_api) -> None:
+    for key in ["über/ü.md", "a\x00.md", "x" * 1024]:
+        assert call_api("/ingestions", {"key": key}).status == 404
+    assert call_api("/ingestions", {"key": "x" * 1025}).status == 400

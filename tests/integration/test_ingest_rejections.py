@@ -69,6 +69,7 @@ CASES = {
     "date_not_a_date": (fields(publishedDateTime="yesterday"), "publishedDateTime"),
     "date_impossible": (fields(publishedDateTime="2020-02-30T10:00:00Z"), "publishedDateTime"),
     "date_as_number": (fields(publishedDateTime=1585495800), "publishedDateTime"),
+    "date_before_year_one_in_utc": (fields(publishedDateTime="0001-01-01T00:00:00+05:00"), "publishedDateTime"),
     "quality_too_high": (fields(quality=101), "quality"),
     "quality_wrong_type": (fields(quality="high"), "quality"),
     "quality_float": (fields(quality=69.5), "quality"),

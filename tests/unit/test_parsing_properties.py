@@ -63,3 +63,14 @@ def test_generated_valid_articles_parse_to_the_expected_document(case) -> None:
     assert parsed.errors == []
     assert parsed.article.to_document() == expected
     assert parsed.body == body
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(timezones=st.one_of(st.none(), st.timezones())), st.sampled_from(["T", " "]))
+def test_any_datetime_is_accepted_or_rejected_at_its_field(moment, separator) -> None:
+    text = moment.isoformat(sep=separator)
+    parsed = parse_article_file(f"---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: '{text}'\n---\n".encode())
+    if parsed.errors:
+        assert [error.loc for error in parsed.errors] == ["publishedDateTime"]
+    else:
+        assert parsed.article.to_document()["publishedDateTime"].endswith("Z")
