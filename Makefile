@@ -8,7 +8,7 @@ SAM_VENV := .venv-sam
 CHECKOV_VENV := .venv-checkov
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test lint typecheck infra dev bench fuzz clean
+.PHONY: test lint typecheck infra dev bench fuzz reliability clean
 
 $(STAMP): requirements-dev.txt shared/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ test: lint typecheck infra
 # A longer schemathesis run than the one in `make test`.
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} $(BIN)/python -m pytest tests/e2e/test_api_fuzz.py
+
+# The figures of docs/reliability.md, from a real run.
+reliability: $(STAMP)
+	POWERTOOLS_LOG_LEVEL=CRITICAL $(BIN)/python -m pytest -s -p no:randomly --hypothesis-show-statistics \
+		tests/unit/test_parsing_properties.py tests/integration/test_round_trip_properties.py \
+		tests/integration/test_convergence.py tests/integration/test_ingest_rejections.py \
+		tests/integration/test_api_http.py tests/e2e/test_api_fuzz.py 2>&1 | tee reliability.log | \
+		grep -E "passing|burst:|generated|passed|failed"
 
 dev: $(STAMP)
 	$(BIN)/python -m articlectl dev

@@ -43,9 +43,11 @@ def test_api_conforms_to_its_openapi_document(tmp_path) -> None:
                 "--no-color",
             ],
             capture_output=True,
+            cwd=tmp_path,
             text=True,
             timeout=1800,
         )
     summary = result.stdout[-3000:]
+    print("\n" + "\n".join(line for line in result.stdout.splitlines() if "generated" in line or "passed" in line))
     assert result.returncode == 0, summary
     assert "No issues found" in result.stdout, summary

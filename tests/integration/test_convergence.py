@@ -178,3 +178,9 @@ def test_burst_of_500_uploads_with_duplicates_and_reordering_converges(ingest) -
     expected = run(in_order)
     assert any("list_pk" in item for item in expected), "the burst left articles to compare"
     assert run(shuffled_with_duplicates) == expected
+    deletes = sum(data is None for _, data in plan)
+    print(
+        f"\nburst: {len(plan)} uploads and deletes ({deletes} deletes) on {len(keys)} keys; "
+        f"{len(plan) + 60} events delivered shuffled in batches of 5 (60 duplicates); "
+        f"{len(expected)} items compared, all equal"
+    )
