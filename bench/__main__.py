@@ -1,0 +1,54 @@
+"""`make bench`: every figure with its baseline and ratio, in one run."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from bench import cold_start, ingest_cost, parse, query_cost
+from bench.emulator import emulator
+
+
+def main() -> int:
+    runs = int(os.environ.get("BENCH_RUNS", "15"))
+    with emulator() as (endpoint, s3, _dynamodb):
+        print(
+            f"Cold start: fresh process, import + one request, vs boto3 + same clients + same calls "
+            f"({runs} alternating pairs, median of pairwise ratios; goal <= 1.25x)"
+        )
+        for row in cold_start.measure(endpoint, s3, runs):
+            print(
+                f"  {row['function']:<15} handler {row['handler_ms']:6.0f} ms  floor {row['floor_ms']:6.0f} ms  "
+                f"ratio {row['ratio']:.2f}x   peak RSS {row['handler_mib']:.0f} MiB vs {row['floor_mib']:.0f} MiB"
+            )
+    result = parse.measure(int(os.environ.get("BENCH_FILES", "3000")))
+    print(f"Parse and validate {result['files']} files ({result['invalid']} invalid), whole processes (goal >= 2x):")
+    print(
+        f"  articlectl validate {result['ours_ms_per_file']:.2f} ms/file   baseline (python-frontmatter + pydantic) "
+        f"{result['baseline_ms_per_file']:.2f} ms/file   floor (libyaml alone) {result['floor_ms_per_file']:.2f} "
+        f"ms/file   speed vs baseline {result['speedup']:.2f}x   same verdicts: {result['same_verdicts']}"
+    )
+    print("Query cost (median handler time; own = outside DynamoDB; goal: own 10k/1k <= 1.5, items <= limit + 1):")
+    rows = query_cost.measure()
+    for row in rows:
+        print(
+            f"  {row['size']:>6} articles  {row['query']:<5} total {row['total_ms']:7.1f} ms  own "
+            f"{row['own_ms']:5.2f} ms  items read {row['items_read']}"
+        )
+    for name in ("list", "topic"):
+        small, large = (next(r for r in rows if r["size"] == size and r["query"] == name) for size in (1000, 10000))
+        print(
+            f"  {name}: own-time ratio 10k/1k {large['own_ms'] / small['own_ms']:.2f}x, "
+            f"emulator-inclusive {large['total_ms'] / small['total_ms']:.1f}x"
+        )
+    cost = ingest_cost.measure()
+    print(f"Ingest cost per file ({cost['files']} files of {cost['example_bytes']} bytes):")
+    print(
+        f"  requests {cost['requests_per_file']}   items {cost['items_per_article']:.1f}   "
+        f"write units {cost['write_units_per_article']:.1f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

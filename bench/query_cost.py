@@ -1,0 +1,118 @@
+"""Query cost with 1,000 and 10,000 articles stored: median handler time of a list
+and a topic query, the time spent outside DynamoDB, and the items read per request.
+The emulator's own query time grows with the table (moto scans in Python); DynamoDB's
+does not, so the handler's own time is reported apart."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+for folder in ("shared", "functions/api"):
+    if str(ROOT / folder) not in sys.path:
+        sys.path.insert(0, str(ROOT / folder))
+
+
+def _articles(count: int) -> list[tuple[Any, str, Any]]:
+    from article_feed.parsing import parse_article_file
+    from article_feed.records import IngestionRecord
+
+    loaded = []
+    for number in range(count):
+        text = (
+            f"---\ntitle: Story {number}\nwebUrl: https://news.example.com/{number}\n"
+            f"publishedDateTime: 2020-{1 + number % 12:02d}-{1 + number % 28:02d}T{number % 24:02d}:00:00Z\n"
+            f"topics: [{['AI', 'Climate', 'Robots', 'Energy'][number % 4]}]\nquality: {number % 101}\n"
+            f"provider: {{name: P{number % 7}, domain: p{number % 7}.example.com}}\n"
+            f"excerpt: {'An excerpt of a realistic length for a news summary. ' * 4}\n---\nBody\n"
+        ).encode()
+        parsed = parse_article_file(text)
+        record = IngestionRecord(key=f"q/{number}.md", status="accepted", article_id=str(number), processed_at="now")
+        loaded.append((parsed.article, parsed.body, record))
+    return loaded
+
+
+class DynamoTimer:
+    """Time spent in, and items read by, DynamoDB calls."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.seconds = 0.0
+        self.items = 0
+
+    def before(self, **_: Any) -> None:
+        self.started = time.perf_counter()
+
+    def after(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.seconds += time.perf_counter() - self.started
+        self.items += parsed.get("ScannedCount", 1 if "Item" in parsed else 0)
+
+
+def measure(sizes: tuple[int, ...] = (1000, 10000), repeats: int = 30) -> list[dict[str, Any]]:
+    from moto import mock_aws
+
+    from article_feed.storage import ArticleStore
+    from articlectl.template import create_table
+
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="us-east-1",
+        TABLE_NAME="articles",
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_LOG_LEVEL="ERROR",
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    event = json.loads((ROOT / "events" / "apigw_list_articles.json").read_text())
+    rows = []
+    for size in sizes:
+        with mock_aws():
+            client = boto3.client("dynamodb")
+            create_table(client, "articles")
+            ArticleStore(client, "articles").load_into_empty_table(_articles(size), "2026-11-26T00:00:00Z")
+            timer = DynamoTimer()
+            session = boto3.session.Session()
+            session.events.register("before-call.dynamodb", timer.before)
+            session.events.register("after-call.dynamodb", timer.after)
+            boto3.DEFAULT_SESSION = session
+            api = importlib.import_module("api_handler")
+            api.dependencies.cache_clear()
+            for name, query in (("list", {"limit": "20"}), ("topic", {"limit": "20", "topic": "ai"})):
+                event["queryStringParameters"] = query
+                event["multiValueQueryStringParameters"] = {key: [value] for key, value in query.items()}
+                totals, own, items = [], [], []
+                for _ in range(repeats):
+                    timer.seconds, timer.items = 0.0, 0
+                    started = time.perf_counter()
+                    answer = api.lambda_handler(event, _Context())
+                    totals.append(time.perf_counter() - started)
+                    own.append(totals[-1] - timer.seconds)
+                    items.append(timer.items)
+                assert answer["statusCode"] == 200
+                rows.append(
+                    {
+                        "size": size,
+                        "query": name,
+                        "total_ms": statistics.median(totals) * 1000,
+                        "own_ms": statistics.median(own) * 1000,
+                        "items_read": max(items),
+                    }
+                )
+            api.dependencies.cache_clear()
+    return rows
+
+
+class _Context:
+    function_name = "ApiFunction"
+    memory_limit_in_mb = 512
+    aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:ApiFunction"
