@@ -27,14 +27,14 @@ class Context:
     invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:" + {name!r}
 answer = handler(json.loads(open(sys.argv[1]).read()), Context())
 assert {check}, answer
-import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
 """
 
 API_FLOOR = """
 import boto3
 client = boto3.client("dynamodb")
 client.get_item(TableName="articles", Key={"pk": {"S": "ARTICLE#unknown-id"}, "sk": {"S": "A"}})
-import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
 """
 
 INGEST_FLOOR = """
@@ -47,7 +47,7 @@ for pk in ("INGEST#" + key, "ARTICLE#x", "URL#x"):
 s3.get_object(Bucket="articles", Key=key, Range="bytes=0-1048576")["Body"].read()
 dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": "articles", "Item": {
     "pk": {"S": "FLOOR#" + key}, "sk": {"S": "A"}}}}])
-import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
 """
 
 SMALL_ARTICLE = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -76,12 +77,17 @@ def _timed(arguments: list[str]) -> tuple[float, str]:
     return time.perf_counter() - started, result.stdout
 
 
-def measure(count: int = 3000) -> dict[str, float | int | bool]:
+def measure(count: int = 3000, rounds: int = 3) -> dict[str, float | int | bool]:
     folder = Path(tempfile.mkdtemp())
     generate(folder, count)
-    ours_time, ours_out = _timed([sys.executable, "-m", "articlectl", "validate", "--json", "--quiet", str(folder)])
-    baseline_time, baseline_out = _timed([sys.executable, "-c", BASELINE, str(folder)])
-    floor_time, _ = _timed([sys.executable, "-c", FLOOR, str(folder)])
+    times: dict[str, list[float]] = {"ours": [], "baseline": [], "floor": []}
+    for _ in range(rounds):  # alternate, then take medians: this machine's speed drifts
+        elapsed, ours_out = _timed([sys.executable, "-m", "articlectl", "validate", "--json", "--quiet", str(folder)])
+        times["ours"].append(elapsed)
+        elapsed, baseline_out = _timed([sys.executable, "-c", BASELINE, str(folder)])
+        times["baseline"].append(elapsed)
+        times["floor"].append(_timed([sys.executable, "-c", FLOOR, str(folder)])[0])
+    ours_time, baseline_time, floor_time = (statistics.median(times[name]) for name in ("ours", "baseline", "floor"))
     ours = {Path(item["path"]).name: item["valid"] for item in json.loads(ours_out)["files"]}
     baseline = json.loads(baseline_out)
     return {
