@@ -45,3 +45,17 @@ def emulator() -> Iterator[tuple[str, Any, Any]]:
         yield endpoint, s3, dynamodb
     finally:
         server.stop()
+
+
+def use_in_process_moto() -> None:
+    """Environment for handlers run in this process under moto's `mock_aws`."""
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="us-east-1",
+        TABLE_NAME=TABLE,
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_LOG_LEVEL="ERROR",
+        POWERTOOLS_METRICS_NAMESPACE="Bench",
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)

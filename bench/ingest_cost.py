@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import math
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -44,17 +43,9 @@ def measure(files: int = 100) -> dict[str, Any]:
     from moto import mock_aws
 
     from articlectl.template import create_bucket, create_table
+    from bench.emulator import use_in_process_moto
 
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        TABLE_NAME="articles",
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_LOG_LEVEL="ERROR",
-        POWERTOOLS_METRICS_NAMESPACE="Bench",
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    use_in_process_moto()
     example = EXAMPLE.read_text(encoding="utf-8")
     with mock_aws():
         s3 = boto3.client("s3")

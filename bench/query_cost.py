@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import statistics
 import sys
 import time
@@ -62,16 +61,9 @@ def measure(sizes: tuple[int, ...] = (1000, 10000), repeats: int = 30) -> list[d
 
     from article_feed.storage import ArticleStore
     from articlectl.template import create_table
+    from bench.emulator import use_in_process_moto
 
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        TABLE_NAME="articles",
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_LOG_LEVEL="ERROR",
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    use_in_process_moto()
     event = json.loads((ROOT / "events" / "apigw_list_articles.json").read_text())
     rows = []
     for size in sizes:

@@ -153,6 +153,22 @@ def ingest_handler() -> Iterator[Any]:
     module._dependencies.cache_clear()
 
 
+def aws_error(code: str, status: int, operation: str) -> Exception:
+    """The error botocore raises for an AWS error answer, once its retries are spent."""
+    from botocore.exceptions import ClientError
+
+    return ClientError(
+        {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, operation
+    )
+
+
+def on_aws_calls(monkeypatch: pytest.MonkeyPatch, event: str, hook: Callable[..., None]) -> None:
+    """Run `hook` on a botocore event (e.g. `before-call.dynamodb.GetItem`) of clients created from now on."""
+    session = boto3.session.Session()
+    session.events.register(event, hook)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+
+
 def upload_files(stack: Stack, handler: Any, files: dict[str, bytes], **record_options: Any) -> dict[str, Any]:
     """Put files in the bucket and deliver their events, in one event, to the ingest handler."""
     records = []
@@ -200,8 +216,8 @@ class HttpAnswer:
 
 
 @contextmanager
-def corpus_api(files: dict[str, bytes]) -> Iterator[Callable[..., HttpAnswer]]:
-    """A whole emulated stack holding `files`, ingested once, for read-only API tests."""
+def handlers_on_stack() -> Iterator[tuple[Stack, Any, Any]]:
+    """(stack, ingest module, api module) on one emulated stack, for module-scoped fixtures."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         apply_test_environment(monkeypatch)
         with emulated_stack() as stack:
@@ -209,10 +225,17 @@ def corpus_api(files: dict[str, bytes]) -> Iterator[Callable[..., HttpAnswer]]:
             api = importlib.import_module("api_handler")
             ingest._dependencies.cache_clear()
             api.dependencies.cache_clear()
-            upload_files(stack, ingest, files)
-            yield api_caller(api)
+            yield stack, ingest, api
             ingest._dependencies.cache_clear()
             api.dependencies.cache_clear()
+
+
+@contextmanager
+def corpus_api(files: dict[str, bytes]) -> Iterator[Callable[..., HttpAnswer]]:
+    """A whole emulated stack holding `files`, ingested once, for read-only API tests."""
+    with handlers_on_stack() as (stack, ingest, api):
+        upload_files(stack, ingest, files)
+        yield api_caller(api)
 
 
 @pytest.fixture

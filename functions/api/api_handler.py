@@ -18,6 +18,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
 
 from article_feed.query import BadParameter
@@ -102,6 +103,17 @@ def unknown_route(error: NotFoundError) -> Response:
         answer.headers["Allow"] = "GET, OPTIONS"
         return answer
     return problem(404, "Not Found", f"no route for {event.path}", event.path)
+
+
+@app.exception_handler(BotoCoreError)
+@app.exception_handler(ClientError)
+def store_unavailable(error: Exception) -> Response:
+    # Throttling, a 5xx or a lost connection after botocore's retries: the
+    # client may retry, unlike a bug (500).
+    logger.warning("article store unavailable", extra={"error": type(error).__name__})
+    answer = problem(503, "Service Unavailable", "the article store did not answer; retry in a moment")
+    answer.headers["Retry-After"] = "1"
+    return answer
 
 
 @app.exception_handler(Exception)

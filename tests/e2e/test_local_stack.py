@@ -16,7 +16,11 @@ pytestmark = pytest.mark.e2e
 def test_upload_query_reject_delete_and_stop(tmp_path) -> None:
     with running_stack(tmp_path) as stack:
         aws_port, api_port, environment, api = stack.aws_port, stack.api_port, stack.environment, stack.api
-        s3 = [*aws_cli(), "--endpoint-url", stack.endpoint, "s3"]
+
+        def aws_s3(*arguments: str) -> None:
+            command = [*aws_cli(), "--endpoint-url", stack.endpoint, "s3", *arguments]
+            subprocess.run(command, env=environment, check=True, capture_output=True, timeout=60)
+
         first = json.loads(get(f"{api}/articles?limit=100")[1])
         assert len(first["items"]) >= 5, "samples are loaded before the API answers"
 
@@ -25,13 +29,7 @@ def test_upload_query_reject_delete_and_stop(tmp_path) -> None:
             "---\ntitle: My own post\nwebUrl: https://me.example.com/post\n"
             "publishedDateTime: 2026-11-26T08:00:00+01:00\ntopics: [E2E]\n---\nHello *world*\n"
         )
-        subprocess.run(
-            [*s3, "cp", str(post), "s3://articles/my folder/my-post.md"],
-            env=environment,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        aws_s3("cp", str(post), "s3://articles/my folder/my-post.md")
         wait_for(lambda: get(f"{api}/articles/my-post")[0] == 200, what="the uploaded article")
         article = json.loads(get(f"{api}/articles/my-post")[1])
         assert article["publishedDateTime"] == "2026-11-26T07:00:00Z"
@@ -40,13 +38,7 @@ def test_upload_query_reject_delete_and_stop(tmp_path) -> None:
 
         broken = tmp_path / "broken.md"
         broken.write_text("---\ntitle: Broken\nwebUrl: not-a-url\npublishedDateTime: 2026-11-26T08:00:00Z\n---\n")
-        subprocess.run(
-            [*s3, "cp", str(broken), "s3://articles/broken.md"],
-            env=environment,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        aws_s3("cp", str(broken), "s3://articles/broken.md")
         wait_for(lambda: get(f"{api}/ingestions?key=broken.md")[0] == 200, what="the rejection record")
         record = json.loads(get(f"{api}/ingestions?key=broken.md")[1])
         assert record["status"] == "rejected"
@@ -75,13 +67,7 @@ def test_upload_query_reject_delete_and_stop(tmp_path) -> None:
         assert answer["statusCode"] == 200
         assert "E2E" in answer["body"] or answer["isBase64Encoded"]
 
-        subprocess.run(
-            [*s3, "rm", "s3://articles/my folder/my-post.md"],
-            env=environment,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        aws_s3("rm", "s3://articles/my folder/my-post.md")
         wait_for(lambda: get(f"{api}/articles/my-post")[0] == 404, what="the delete")
     assert stack.process.returncode == 0, stack.log.read_text()[-2000:]
     assert not listening(aws_port)

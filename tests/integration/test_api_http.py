@@ -171,3 +171,19 @@ def test_ingestion_key_with_unicode_and_control_characters(stack, call_api) -> N
     for key in ["über/ü.md", "a\x00.md", "x" * 1024]:
         assert call_api("/ingestions", {"key": key}).status == 404
     assert call_api("/ingestions", {"key": "x" * 1025}).status == 400
+
+
+def test_store_outage_is_a_503_problem_with_retry_after(stack, api_handler, call_api, monkeypatch) -> None:
+    from tests.conftest import aws_error, on_aws_calls
+
+    def throttle(**kwargs) -> None:
+        raise aws_error("ThrottlingException", 400, "GetItem")
+
+    on_aws_calls(monkeypatch, "before-call.dynamodb.GetItem", throttle)
+    api_handler.dependencies.cache_clear()
+
+    answer = call_api("/articles/some-id")
+
+    assert answer.status == 503
+    assert answer.headers["retry-after"] == "1"
+    assert answer.json()["status"] == 503

@@ -10,9 +10,9 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import EndpointConnectionError
 
-from tests.conftest import LambdaContext, emulated_stack, s3_record
+from tests.conftest import LambdaContext, aws_error, emulated_stack, on_aws_calls, s3_record
 from tests.corpus import render
 
 CONTEXT = LambdaContext()
@@ -67,20 +67,8 @@ def put(stack, key: str, data: bytes, sequencer: str) -> dict[str, Any]:
 
 
 FAULTS = {
-    "throttling": lambda operation: ClientError(
-        {
-            "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
-            "ResponseMetadata": {"HTTPStatusCode": 400},
-        },
-        operation,
-    ),
-    "server_error": lambda operation: ClientError(
-        {
-            "Error": {"Code": "InternalServerError", "Message": "Internal error"},
-            "ResponseMetadata": {"HTTPStatusCode": 500},
-        },
-        operation,
-    ),
+    "throttling": lambda operation: aws_error("ThrottlingException", 400, operation),
+    "server_error": lambda operation: aws_error("InternalServerError", 500, operation),
     "connection": lambda operation: EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com"),
 }
 # Every AWS call of one ingest, in order: the ingestion record, the object, the
@@ -103,9 +91,7 @@ def inject(monkeypatch, service: str, operation: str, nth: int, fault) -> list[s
         if len(seen) == nth:
             raise fault(operation)
 
-    session = boto3.session.Session()
-    session.events.register(f"before-call.{service}.{operation}", maybe_fail)
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+    on_aws_calls(monkeypatch, f"before-call.{service}.{operation}", maybe_fail)
     return seen
 
 

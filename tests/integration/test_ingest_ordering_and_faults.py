@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
-from tests.conftest import ingestion, s3_record, stored_article
+from tests.conftest import aws_error, ingestion, on_aws_calls, s3_record, stored_article
 from tests.corpus import corpus, render
 
 V1, V2 = corpus(2)
@@ -90,17 +89,9 @@ def throttled_writes(monkeypatch):
 
     def throttle(**kwargs):
         calls.append(kwargs["model"].name)
-        raise ClientError(
-            {
-                "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
-                "ResponseMetadata": {"HTTPStatusCode": 400},
-            },
-            "TransactWriteItems",
-        )
+        raise aws_error("ThrottlingException", 400, "TransactWriteItems")
 
-    session = boto3.session.Session()
-    session.events.register("before-call.dynamodb.TransactWriteItems", throttle)
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+    on_aws_calls(monkeypatch, "before-call.dynamodb.TransactWriteItems", throttle)
     return calls
 
 
@@ -128,17 +119,9 @@ def test_transient_failure_of_one_record_still_applies_the_others_then_retry_con
 
     def fail_one_read(params, **kwargs):
         if params.get("Key") == failing_key:
-            raise ClientError(
-                {
-                    "Error": {"Code": "SlowDown", "Message": "Please reduce your request rate."},
-                    "ResponseMetadata": {"HTTPStatusCode": 503},
-                },
-                "GetObject",
-            )
+            raise aws_error("SlowDown", 503, "GetObject")
 
-    session = boto3.session.Session()
-    session.events.register("provide-client-params.s3.GetObject", fail_one_read)
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+    on_aws_calls(monkeypatch, "provide-client-params.s3.GetObject", fail_one_read)
 
     with pytest.raises(ingest_handler.IngestFailed):
         deliver(ingest_handler, lambda_context, *records)

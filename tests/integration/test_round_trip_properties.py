@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from tests.conftest import api_caller, apply_test_environment, emulated_stack, upload_files
+from tests.conftest import api_caller, handlers_on_stack, upload_files
 from tests.strategies import article_files
 
 _numbers = itertools.count()
@@ -16,16 +15,8 @@ _numbers = itertools.count()
 
 @pytest.fixture(scope="module")
 def pipeline():
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        apply_test_environment(monkeypatch)
-        with emulated_stack() as stack:
-            ingest = importlib.import_module("ingest_handler")
-            api = importlib.import_module("api_handler")
-            ingest._dependencies.cache_clear()
-            api.dependencies.cache_clear()
-            yield stack, ingest, api_caller(api), set()
-            ingest._dependencies.cache_clear()
-            api.dependencies.cache_clear()
+    with handlers_on_stack() as (stack, ingest, api):
+        yield stack, ingest, api_caller(api), set()
 
 
 @settings(
