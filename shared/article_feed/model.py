@@ -7,6 +7,7 @@ name (they are reported as warnings by the parser, not rejected).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -74,8 +75,11 @@ def _to_utc_datetime(value: object) -> datetime:
     raise ValueError("must be an ISO 8601 date-time, e.g. 2020-03-29T15:30:00Z")
 
 
+_WHITE_SPACE = re.compile(r"\s")
+
+
 def _check_url(value: str) -> str:
-    if any(ch.isspace() for ch in value):
+    if _WHITE_SPACE.search(value):
         raise ValueError("must be a URL without spaces")
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https"):
@@ -201,9 +205,16 @@ def unknown_keys(model: BaseModel, path: str = "") -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
     for key, value in (model.model_extra or {}).items():
         found.append((f"{path}.{key}" if path else key, value))
-    for name, field in type(model).model_fields.items():
+    fields = type(model).model_fields
+    was_set = model.model_fields_set
+    for name in fields:  # in declaration order, so warnings come out the same every time
+        if name not in was_set:
+            continue
         value = getattr(model, name)
-        child_path = f"{path}.{field.alias or name}" if path else (field.alias or name)
+        if not isinstance(value, (BaseModel, list)):
+            continue
+        alias = fields[name].alias or name
+        child_path = f"{path}.{alias}" if path else alias
         if isinstance(value, BaseModel):
             found.extend(unknown_keys(value, child_path))
         elif isinstance(value, list):

@@ -197,6 +197,8 @@ def _check_shape(root: Node) -> None:
     in_progress: set[int] = set()
 
     def size(node: Node, depth: int) -> int:
+        if isinstance(node, ScalarNode):  # most nodes: a leaf counts one, nothing to walk
+            return 1
         if depth > MAX_DEPTH:
             raise _too_deep(node.start_mark)
         known = expanded.get(id(node))
