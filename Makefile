@@ -5,10 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 SAM_VENV := .venv-sam
+# `sam build` needs the functions' runtime (python3.13) on PATH: the SAM virtualenv
+# is made with it, and its bin/ (python3.13 with pip) goes first on PATH.
+SAM_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
 CHECKOV_VENV := .venv-checkov
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test lint typecheck infra dev bench fuzz reliability clean
+.PHONY: test lint typecheck infra runtime-check dev bench fuzz reliability clean
 
 $(STAMP): requirements-dev.txt shared/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 
 $(SAM_VENV)/.installed: requirements-sam.txt
-	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	test -x $(SAM_VENV)/bin/python3.13 || $(SAM_PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/python -m pip install --quiet -r requirements-sam.txt
 	touch $@
 
@@ -32,17 +35,29 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
 	touch $@
 
+RUNTIME_VENV := .venv-runtime
+
+$(RUNTIME_VENV)/.installed: requirements-runtime.txt shared/requirements.txt
+	test -x $(RUNTIME_VENV)/bin/python3.13 || $(SAM_PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet -r requirements-runtime.txt
+	touch $@
+
+# The domain package and both handlers under the Lambda runtime's Python version.
+runtime-check: $(RUNTIME_VENV)/.installed
+	$(RUNTIME_VENV)/bin/python -m pytest -q tests/unit tests/integration/test_ingest_valid.py \
+		tests/integration/test_ingest_rejections.py tests/integration/test_api_http.py
+
 # The deployable artefact builds without containers, SAM's own linter and the
 # checkov scanner pass (every suppression carries its reason in template.yaml).
 infra: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
-	$(SAM_VENV)/bin/sam build --build-dir .aws-sam/build --cache-dir .aws-sam/cache --cached
+	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(SAM_VENV)/bin/sam build --build-dir .aws-sam/build --cache-dir .aws-sam/cache --cached
 	$(SAM_VENV)/bin/sam validate --lint --region us-east-1
 	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 typecheck: $(STAMP)
 	$(BIN)/mypy shared functions articlectl
 
-test: lint typecheck infra
+test: lint typecheck infra runtime-check
 	$(BIN)/python -m pytest
 
 # A longer schemathesis run than the one in `make test`.
@@ -64,4 +79,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache .mypy_cache .aws-sam
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) $(RUNTIME_VENV) .pytest_cache .ruff_cache .mypy_cache .aws-sam
