@@ -96,6 +96,7 @@ def test_every_api_event_file_is_answered(stack, upload, api_handler, lambda_con
     upload({"articles/2020/000_1ad303c2d0458c2b.txt": EXAMPLE.read_bytes()})
     answer = answer_of(api_handler.lambda_handler(load_event(name), lambda_context))
     assert answer.status == 200, answer.body
+    assert answer.headers["etag"] and answer.headers["cache-control"], "ETag and Cache-Control on every 200"
 
 
 def test_counts_follow_updates_and_deletes(stack, upload, ingest_handler, call_api) -> None:
