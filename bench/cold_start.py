@@ -1,7 +1,12 @@
 """Cold start: a fresh process that imports a handler and answers one request,
 versus the floor: a fresh process that imports boto3, creates the same clients
 and makes the same AWS calls. Runs alternate; the figure is the median of the
-pairwise ratios."""
+pairwise ratios.
+
+A third process, "libraries", answers the same request with nothing of ours but
+the libraries the handler must use (powertools' resolver with validation, or
+Logger, Metrics and the S3 event class, pydantic and libyaml): the least any
+handler built on them can reach, which tells the project's own share apart."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from articlectl.template import function_location
+from articlectl.template import function_environment, function_location
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,14 +32,14 @@ class Context:
     invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:" + {name!r}
 answer = handler(json.loads(open(sys.argv[1]).read()), Context())
 assert {check}, answer
-print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
+print("answered", next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)
 """
 
 API_FLOOR = """
 import boto3
 client = boto3.client("dynamodb")
 client.get_item(TableName="articles", Key={"pk": {"S": "ARTICLE#unknown-id"}, "sk": {"S": "A"}})
-print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
+print("answered", next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)
 """
 
 INGEST_FLOOR = """
@@ -47,8 +52,69 @@ for pk in ("INGEST#" + key, "ARTICLE#x", "URL#x"):
 s3.get_object(Bucket="articles", Key=key, Range="bytes=0-1048576")["Body"].read()
 dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": "articles", "Item": {
     "pk": {"S": "FLOOR#" + key}, "sk": {"S": "A"}}}}])
-print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
+print("answered", next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)
 """
+
+ANSWERED = (
+    'print("answered", next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)'
+)
+
+API_LIBRARIES = (
+    """
+import json, sys
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+logger = Logger()
+app = APIGatewayRestResolver(enable_validation=True)
+client = boto3.client("dynamodb")
+@app.get("/articles/<article_id>")
+def get_article(article_id: str):
+    item = client.get_item(TableName="articles", Key={"pk": {"S": "ARTICLE#" + article_id}, "sk": {"S": "A"}})
+    return Response(status_code=404 if "Item" not in item else 200, content_type="application/json", body="{}")
+@logger.inject_lambda_context
+def handler(event, context):
+    return app.resolve(event, context)
+class Context:
+    function_name = "ApiFunction"; memory_limit_in_mb = 512; aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:ApiFunction"
+assert handler(json.loads(open(sys.argv[1]).read()), Context())["statusCode"] == 404
+"""
+    + ANSWERED
+)
+
+INGEST_LIBRARIES = (
+    """
+import json, sys
+from datetime import datetime
+import boto3, yaml
+from pydantic import BaseModel
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+logger, metrics = Logger(), Metrics()
+s3 = boto3.client("s3"); dynamodb = boto3.client("dynamodb")
+class Front(BaseModel):
+    title: str
+    webUrl: str
+    publishedDateTime: datetime
+@metrics.log_metrics
+@logger.inject_lambda_context
+@event_source(data_class=S3Event)
+def handler(event, context):
+    key = next(event.records).s3.get_object.key
+    for pk in ("INGEST#" + key, "ARTICLE#x", "URL#x"):
+        dynamodb.get_item(TableName="articles", Key={"pk": {"S": pk}, "sk": {"S": "A"}}, ConsistentRead=True)
+    text = s3.get_object(Bucket="articles", Key=key, Range="bytes=0-1048576")["Body"].read().decode()
+    Front.model_validate(yaml.load(text.split("---")[1], Loader=yaml.CSafeLoader))
+    dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": "articles", "Item": {
+        "pk": {"S": "LIBRARIES#" + key}, "sk": {"S": "A"}}}}])
+class Context:
+    function_name = "IngestFunction"; memory_limit_in_mb = 512; aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:IngestFunction"
+handler(json.loads(open(sys.argv[1]).read()), Context())
+"""
+    + ANSWERED
+)
 
 SMALL_ARTICLE = (
     b"---\ntitle: Cold start\nwebUrl: https://bench.example.com/{n}\npublishedDateTime: 2026-11-26T08:00:00Z\n"
@@ -56,44 +122,68 @@ SMALL_ARTICLE = (
 )
 
 
-def _run(script: str, argument: str, environment: dict[str, str], memory: list[int]) -> float:
+def _run(script: str, argument: str, environment: dict[str, str], memory: list[int]) -> tuple[float, float]:
+    """Seconds until the process has answered (it prints its peak memory right
+    after), and until it has exited. A Lambda container is frozen, not shut down,
+    after a request, so the answer is what a cold start costs; the exit is shown
+    for comparison only."""
     started = time.perf_counter()
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-c", script, argument],
         env=environment,
-        check=True,
         cwd=tempfile.gettempdir(),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
-    elapsed = time.perf_counter() - started
-    memory.append(int(result.stdout.strip().splitlines()[-1]))
-    return elapsed
+    assert process.stdout is not None
+    answer_line = ""
+    for line in process.stdout:  # the handler's own log lines come first
+        if line.startswith("answered "):
+            answer_line = line
+            break
+    answered = time.perf_counter() - started
+    _, errors = process.communicate()
+    exited = time.perf_counter() - started
+    if process.returncode or not answer_line.strip():
+        raise RuntimeError(f"cold-start run failed ({process.returncode}): {errors[-2000:]}")
+    memory.append(int(answer_line.split()[1]))
+    return answered, exited
 
 
 def _environment(endpoint: str, function: str) -> dict[str, str]:
-    environment = {name: value for name, value in os.environ.items() if not name.startswith(("POWERTOOLS", "AWS_"))}
+    """The function's environment from the template, pointed at the emulator; the
+    same for the handler, the floor and the libraries processes."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("POWERTOOLS", "AWS_", "PYDANTIC")) and name != "PYTHONPATH"
+    }
+    environment.update(
+        function_environment(
+            function,
+            TABLE_NAME="articles",
+            POWERTOOLS_TRACE_DISABLED="true",  # the template's default (TraceAwsCalls=false)
+            POWERTOOLS_LOG_LEVEL="INFO",
+        )
+    )
     environment.update(
         AWS_ENDPOINT_URL=endpoint,
         AWS_ACCESS_KEY_ID="bench",
         AWS_SECRET_ACCESS_KEY="bench",
         AWS_DEFAULT_REGION="us-east-1",
-        TABLE_NAME="articles",
-        POWERTOOLS_SERVICE_NAME="article-feed",
-        POWERTOOLS_METRICS_NAMESPACE="ArticleFeed",
         AWS_LAMBDA_FUNCTION_NAME=function,
     )
-    environment.pop("PYTHONPATH", None)
     return environment
 
 
 def measure(endpoint: str, s3: object, runs: int) -> list[dict[str, object]]:
-    """Median handler and floor times and the median pairwise ratio, per function."""
+    """Median times to the answer and median pairwise ratios, per function."""
     results = []
     folder = Path(tempfile.mkdtemp())
-    for function, check, floor in (
-        ("ApiFunction", "answer['statusCode'] == 404", API_FLOOR),
-        ("IngestFunction", "answer['outcomes'] == {'accepted': 1}", INGEST_FLOOR),
+    for function, check, floor, libraries in (
+        ("ApiFunction", "answer['statusCode'] == 404", API_FLOOR, API_LIBRARIES),
+        ("IngestFunction", "answer['outcomes'] == {'accepted': 1}", INGEST_FLOOR, INGEST_LIBRARIES),
     ):
         code_dir, handler, layers = function_location(function)
         module, _, name = handler.rpartition(".")
@@ -101,32 +191,37 @@ def measure(endpoint: str, s3: object, runs: int) -> list[dict[str, object]]:
             paths=[str(code_dir), *map(str, layers)], module=module, function=name, name=function, check=check
         )
         environment = _environment(endpoint, function)
-        handler_times, floor_times = [], []
-        handler_memory: list[int] = []
-        floor_memory: list[int] = []
-        for run in range(runs + 1):  # the first pair warms the OS file cache and is dropped
+        times: dict[str, list[tuple[float, float]]] = {"handler": [], "floor": [], "libraries": []}
+        memory: dict[str, list[int]] = {"handler": [], "floor": [], "libraries": []}
+        for run in range(runs + 1):  # the first round warms the OS file cache and is dropped
             event_path = folder / f"{function}-{run}.json"
             event_path.write_text(json.dumps(_event(function, run, s3)))
-            pair = (
-                _run(script, str(event_path), environment, handler_memory),
-                _run(floor, str(event_path), environment, floor_memory),
-            )
-            if run:
-                handler_times.append(pair[0])
-                floor_times.append(pair[1])
-        ratios = [h / f for h, f in zip(handler_times, floor_times, strict=True)]
+            for kind, code in (("handler", script), ("floor", floor), ("libraries", libraries)):
+                timing = _run(code, str(event_path), environment, memory[kind])
+                if run:
+                    times[kind].append(timing)
+
         results.append(
             {
                 "function": function,
-                "handler_ms": statistics.median(handler_times) * 1000,
-                "floor_ms": statistics.median(floor_times) * 1000,
-                "ratio": statistics.median(ratios),
+                "handler_ms": statistics.median(answered for answered, _ in times["handler"]) * 1000,
+                "floor_ms": statistics.median(answered for answered, _ in times["floor"]) * 1000,
+                "libraries_ms": statistics.median(answered for answered, _ in times["libraries"]) * 1000,
+                "ratio": _median_ratio(times["handler"], times["floor"]),
+                "libraries_ratio": _median_ratio(times["libraries"], times["floor"]),
+                "own_ratio": _median_ratio(times["handler"], times["libraries"]),
+                "exit_ratio": _median_ratio(times["handler"], times["floor"], moment=1),
                 "runs": runs,
-                "handler_mib": statistics.median(handler_memory) / 1024,
-                "floor_mib": statistics.median(floor_memory) / 1024,
+                "handler_mib": statistics.median(memory["handler"][1:]) / 1024,
+                "floor_mib": statistics.median(memory["floor"][1:]) / 1024,
             }
         )
     return results
+
+
+def _median_ratio(over: list[tuple[float, float]], under: list[tuple[float, float]], moment: int = 0) -> float:
+    """Median of the pairwise ratios (runs alternate, so each pair shares the machine's mood)."""
+    return statistics.median(a[moment] / b[moment] for a, b in zip(over, under, strict=True))
 
 
 def _event(function: str, run: int, s3: object) -> dict[str, object]:

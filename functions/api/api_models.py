@@ -17,7 +17,7 @@ __all__ = ["ArticleDetail", "ArticleList", "ArticleSummary", "IngestionRecord", 
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 class ImageOut(_Open):
@@ -74,31 +74,38 @@ class ArticleDetail(ArticleSummary):
 
 
 class ArticleList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     items: list[ArticleSummary]
     nextCursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")  # noqa: N815
 
 
 class TopicCount(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     topic: str
     count: int
 
 
 class TopicList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     items: list[TopicCount]
 
 
 class ProviderCount(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     domain: str
     name: str | None = None
     count: int
 
 
 class ProviderList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     items: list[ProviderCount]
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem details body."""
+
+    model_config = ConfigDict(defer_build=True)
 
     type: str
     title: str

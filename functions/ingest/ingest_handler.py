@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from pydantic import BaseModel, Field
 
@@ -24,12 +25,28 @@ from article_feed.records import ObjectEvent
 from article_feed.storage import ArticleStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
+Handler = TypeVar("Handler", bound="Callable[..., Any]")
+
+
+def _traced(handler: Handler) -> Handler:
+    """powertools Tracer, only when the deployment asks for it (`TraceAwsCalls`).
+
+    Creating a Tracer imports the X-Ray SDK, about 220 ms of every cold start even
+    when tracing is disabled; Lambda's active tracing records each invocation
+    without it (docs/performance.md).
+    """
+    if resolve_truthy_env_var_choice(env=os.environ.get("POWERTOOLS_TRACE_DISABLED", "false")):
+        return handler
+    from aws_lambda_powertools import Tracer
+
+    return Tracer().capture_lambda_handler(handler)  # type: ignore[return-value]
 
 
 class IngestEnvironment(BaseModel):
@@ -72,7 +89,7 @@ def _object_event(record: S3EventRecord) -> ObjectEvent:
 
 
 @metrics.log_metrics
-@tracer.capture_lambda_handler
+@_traced
 @logger.inject_lambda_context
 @event_source(data_class=S3Event)
 def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:

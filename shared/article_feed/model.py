@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from article_feed.utc import format_utc
+
 MAX_TITLE_LENGTH = 1000
 MAX_RELATED = 100
 # Every topic is one index entry and one counter in the article's write
@@ -32,12 +34,6 @@ MAX_RELATED = 100
 MAX_TOPICS = 20
 # Topics, category and type become parts of DynamoDB keys, which have a size limit.
 MAX_KEY_TEXT_LENGTH = 200
-
-
-def format_utc(moment: datetime) -> str:
-    """Serve every datetime the same way: UTC, ISO 8601, ending in `Z`."""
-    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat()
-    return text + "Z"
 
 
 def is_zone_less(value: object) -> bool:
@@ -143,6 +139,7 @@ class _FileModel(BaseModel):
         serialize_by_alias=True,
         extra="allow",
         str_strip_whitespace=True,
+        defer_build=True,
     )
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from article_feed.cursor import decode_cursor, encode_cursor, fingerprint
 from article_feed.identity import id_problem
-from article_feed.model import format_utc
 from article_feed.storage import FEED_LIST, ListFilters, list_key, sort_moment
+from article_feed.utc import format_utc
 
 if TYPE_CHECKING:
     from article_feed.records import IngestionRecord

@@ -59,7 +59,9 @@ class ObjectEvent:
 class IngestionRecord(BaseModel):
     """The outcome of the latest applied event for one object key."""
 
-    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, serialize_by_alias=True, defer_build=True
+    )
 
     key: str
     status: Status
