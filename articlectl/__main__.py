@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print a machine-readable report")
     validate.add_argument("--max-bytes", type=int, default=ONE_MIB, help="size limit (default 1 MiB)")
     validate.add_argument("--quiet", "-q", action="store_true", help="print errors only, no warnings")
+    validate.add_argument(
+        "--jobs", "-j", type=int, default=0, help="worker processes for large folders (default 0: one per CPU)"
+    )
 
     reindex = commands.add_parser("reindex", help="re-ingest every object of a bucket")
     reindex.add_argument("--bucket", default="articles")
@@ -61,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         from articlectl import validate
 
         return validate.run(
-            arguments.paths, as_json=arguments.json, max_bytes=arguments.max_bytes, quiet=arguments.quiet
+            arguments.paths,
+            as_json=arguments.json,
+            max_bytes=arguments.max_bytes,
+            quiet=arguments.quiet,
+            jobs=arguments.jobs or validate.default_jobs(),
         )
     if arguments.command == "reindex":
         import boto3

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from article_feed.parsing import parse_article_file
+from article_feed.model import Image
+from article_feed.parsing import closing_fence, parse_article_file
 from tests.strategies import article_files
 
 YAMLISH = st.text(alphabet="ab1:-_ []{}&*!|>'\"#%@`,?\n\t\\.=~", max_size=300)
@@ -74,3 +79,82 @@ def test_any_datetime_is_accepted_or_rejected_at_its_field(moment, separator) ->
         assert [error.loc for error in parsed.errors] == ["publishedDateTime"]
     else:
         assert parsed.article.to_document()["publishedDateTime"].endswith("Z")
+
+
+class _ReferenceLoader(yaml.CSafeLoader):
+    """libyaml's safe loader with PyYAML's own tag resolution and constructor,
+    timestamps as text: what the parser's node builder and resolver must reproduce."""
+
+
+_ReferenceLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+}
+ANCHORED = st.sampled_from(
+    [
+        "a: &x [1, 2]\nb: *x\n",
+        "base: &b {k: 1, j: two}\nc:\n  <<: *b\n  k: 3\n",
+        "n: 0o17\no: 017\nh: 0x1F\nu: 1_000\ns: 1:30\nf: 1.5e3\ni: .inf\nm: -0\np: +12\n",
+        "y: yes\nN: No\nz: ~\ne:\nt: 2020-01-02T03:04:05Z\nq: '12'\nb: !!binary aGk=\n",
+        "1: one\n2.5: x\nnull: y\n",
+        "s: !!set {a, b}\no: !!omap [a: 1, b: 2]\np: !!pairs [a: 1, a: 2]\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(data_values.map(lambda value: yaml.safe_dump({"v": value}, allow_unicode=True)), YAMLISH, ANCHORED))
+def test_front_matter_data_is_what_pyyaml_builds(text: str) -> None:
+    # The parser builds common nodes itself and resolves tags itself, for speed
+    # (docs/performance.md); whatever it accepts must equal PyYAML's own result.
+    from article_feed.parsing import FileRejected, _compose, _construct
+
+    try:
+        expected = yaml.load(text, Loader=_ReferenceLoader)
+    except (yaml.YAMLError, ValueError, TypeError):
+        expected = _REJECTED
+    try:
+        found = _construct(_compose(text))
+    except FileRejected as rejected:
+        # It refuses more than PyYAML, for these reasons only; never less.
+        assert expected is _REJECTED or any(reason in rejected.diagnostic.msg for reason in STRICTER), rejected
+        return
+    assert expected is not _REJECTED
+    assert repr(found) == repr(expected if expected is not None else {})
+
+
+_REJECTED = object()
+STRICTER = ("duplicate key", "must be a YAML mapping", "field names must be text", "nested more than", "aliases expand")
+
+
+def _is_http_url(value: str) -> bool:
+    """The contract's rule for URL fields, written plainly."""
+    if any(character.isspace() for character in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+URLISH = st.text(alphabet="hHtTpPsS:/.-@[]?#%:0123456789abcXYZé_~ \t", max_size=40)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(URLISH, st.builds("{}://{}".format, st.sampled_from(["http", "HTTPS", "ftp", "h"]), URLISH)))
+def test_url_fields_accept_exactly_http_urls_with_a_host(value: str) -> None:
+    # The model decides most URLs with a fast regular expression (docs/performance.md).
+    try:
+        Image.model_validate({"url": value})
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == (bool(value) and _is_http_url(value.strip()))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="-- \t\na\r", max_size=60))
+def test_the_closing_fence_is_the_first_line_of_three_dashes(text: str) -> None:
+    expected = re.search(r"^---[ \t]*$", text, re.MULTILINE)
+    assert closing_fence(text) == (expected.span() if expected else None)
