@@ -39,6 +39,10 @@ _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
 
 
+# save_article's transaction: the ingestion record, the article, then the URL claim.
+_CLAIM_ACTION = 2
+
+
 class ArticleConflict(Exception):
     """Another object key already owns this article id or webUrl."""
 
@@ -62,6 +66,11 @@ class StaleEvent(Exception):
 
 class ConcurrentWrite(Exception):
     """The article or a claim changed while this event was applied; retry the event."""
+
+    def __init__(self, message: str, failed_conditions: frozenset[int] = frozenset()) -> None:
+        super().__init__(message)
+        # Positions of the transaction's actions whose condition did not hold.
+        self.failed_conditions = failed_conditions
 
 
 @dataclass(frozen=True)
@@ -272,14 +281,11 @@ class ArticleStore:
         current = self._get(_article_pk(article_id), _ARTICLE_SK, consistent=True)
         if current and current["source_key"] != record.key:
             raise ArticleConflict("id", article_id, current["source_key"], article_id)
-        claim = self._get(_claim_pk(article.web_url), _CLAIM_SK, consistent=True)
-        if claim and claim["article_id"] != article_id:
-            raise ArticleConflict("webUrl", article.web_url, claim["source_key"], claim["article_id"])
 
         revision = int(current["rev"]) + 1 if current else 1
         items = _ArticleItems.build(article_id, record.key, article.to_document(), body, ingested_at, revision)
         old_lists: dict[str, str] = current["lists"] if current else {}
-        actions = [self._record_put(record)]
+        actions = [self._record_put(record)]  # the positions _transact and _CLAIM_ACTION rely on
         if current:
             actions.append(self._put(items.article, condition="rev = :rev", values={":rev": current["rev"]}))
         else:
@@ -293,7 +299,19 @@ class ArticleStore:
         for list_name in old_lists.keys() - items.lists.keys():
             actions.append(self._delete(_article_pk(article_id), f"IDX#{list_name}"))
         actions.extend(self._counter_changes(old_lists, items.lists, items.provider_name))
-        self._transact(actions)
+        try:
+            self._transact(actions)
+        except ConcurrentWrite as failed:
+            # The URL claim's condition is checked by the write itself, not by a
+            # read before it (one request less per file); the holder is read
+            # only when the condition failed, to name it.
+            if _CLAIM_ACTION in failed.failed_conditions:
+                claim = self._get(_claim_pk(article.web_url), _CLAIM_SK, consistent=True)
+                if claim and claim["article_id"] != article_id:
+                    raise ArticleConflict(
+                        "webUrl", article.web_url, claim["source_key"], claim["article_id"]
+                    ) from failed
+            raise
 
     def load_into_empty_table(self, articles: list[tuple[Article, str, IngestionRecord]], ingested_at: str) -> None:
         """Write many new articles with batched, unconditional writes.
@@ -512,6 +530,9 @@ class ArticleStore:
         except self._client.exceptions.TransactionCanceledException as error:
             reasons = error.response.get("CancellationReasons") or []
             # The ingestion record is always the first action.
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+            failed = frozenset(
+                position for position, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"
+            )
+            if 0 in failed:
                 raise StaleEvent from error
-            raise ConcurrentWrite(str(error)) from error
+            raise ConcurrentWrite(str(error), failed) from error

@@ -72,12 +72,12 @@ FAULTS = {
     "connection": lambda operation: EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com"),
 }
 # Every AWS call of one ingest, in order: the ingestion record, the object, the
-# article (id conflict), the URL claim, then the one transaction that writes.
+# article (id owner, revision), then the one transaction that writes (and checks
+# the URL claim).
 STEPS = [
     ("dynamodb", "GetItem", 1),
     ("s3", "GetObject", 1),
     ("dynamodb", "GetItem", 2),
-    ("dynamodb", "GetItem", 3),
     ("dynamodb", "TransactWriteItems", 1),
 ]
 
