@@ -26,6 +26,12 @@ def main() -> int:
                 f"  {'':<15} libraries alone {row['libraries_ms']:5.0f} ms = {row['libraries_ratio']:.2f}x the floor; "
                 f"handler vs libraries alone {row['own_ratio']:.2f}x"
             )
+        memory = cold_start.batch_memory(endpoint, s3)
+        print(
+            f"  IngestFunction peak RSS over {memory['files']} files of the example's size in one process "
+            f"(10 records per event): {memory['first_event_mib']:.0f} MiB after the first event, "
+            f"{memory['all_events_mib']:.0f} MiB after all"
+        )
     print("Deployment package: import with no cache to write, as on Lambda's read-only file systems:")
     for row in bytecode.measure(max(5, runs // 3)):
         print(

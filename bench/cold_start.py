@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from articlectl.template import function_environment, function_location
 
@@ -217,6 +218,54 @@ def measure(endpoint: str, s3: object, runs: int) -> list[dict[str, object]]:
             }
         )
     return results
+
+
+BATCH = """
+import json, sys
+sys.path[:0] = {paths!r}
+from ingest_handler import lambda_handler
+class Context:
+    function_name = "IngestFunction"; memory_limit_in_mb = 512; aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:IngestFunction"
+def peak_kib():
+    return int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
+peaks = []
+for event in json.loads(open(sys.argv[1]).read()):
+    assert lambda_handler(event, Context())["outcomes"] == {{"accepted": len(event["Records"])}}
+    peaks.append(peak_kib())
+print("answered", peaks[0], peaks[-1], flush=True)
+"""
+
+
+def batch_memory(endpoint: str, s3: Any, files: int = 100) -> dict[str, float]:
+    """Peak RSS of one ingest process (a warm container) after its first event
+    and after all of them: `files` files of the example's size, 10 records per event."""
+    example = (ROOT / "samples" / "000_1ad303c2d0458c2b.txt").read_bytes()
+    records = []
+    for number in range(files):
+        key = f"bench/batch_{number:04d}.txt"
+        data = example.replace(b'divestment/"\nampWebUrl', f'divestment-b{number}/"\nampWebUrl'.encode())
+        s3.put_object(Bucket="articles", Key=key, Body=data)
+        record = json.loads((ROOT / "events" / "s3_put_article.json").read_text())["Records"][0]
+        record["s3"]["object"] = {"key": key, "size": len(data), "eTag": "bench"}
+        record["s3"]["object"].pop("sequencer", None)
+        records.append(record)
+    events = [{"Records": records[start : start + 10]} for start in range(0, files, 10)]
+    event_path = Path(tempfile.mkdtemp()) / "batch.json"
+    event_path.write_text(json.dumps(events))
+    code_dir, _, layers = function_location("IngestFunction")
+    script = BATCH.format(paths=[str(code_dir), *map(str, layers)])
+    process = subprocess.run(
+        [sys.executable, "-c", script, str(event_path)],
+        env=_environment(endpoint, "IngestFunction"),
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(line for line in process.stdout.splitlines() if line.startswith("answered "))
+    first, last = (int(value) / 1024 for value in line.split()[1:])
+    return {"files": files, "first_event_mib": first, "all_events_mib": last}
 
 
 def _median_ratio(over: list[tuple[float, float]], under: list[tuple[float, float]], moment: int = 0) -> float:

@@ -151,6 +151,14 @@ def _from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
 
 
+def _summary(attribute: dict[str, Any]) -> dict[str, Any]:
+    """A list entry's summary: zlib-compressed JSON, or plain JSON text as written
+    before summaries were compressed (such entries stay readable)."""
+    if "B" in attribute:
+        return dict(json.loads(zlib.decompress(attribute["B"])))
+    return dict(json.loads(attribute["S"]))
+
+
 def summary_of(document: dict[str, Any]) -> dict[str, Any]:
     """The article without the fields a list does not serve."""
     return {name: value for name, value in document.items() if name not in ("related", "body", "secured")}
@@ -207,13 +215,14 @@ class _ArticleItems:
         summary = json.dumps(
             {"id": article_id, **summary_of(document), "sourceKey": key, "ingestedAt": ingested_at},
             ensure_ascii=False,
-        )
-        if len(summary.encode()) > MAX_SUMMARY_BYTES:
+        ).encode()
+        if len(summary) > MAX_SUMMARY_BYTES:
             raise TooLargeToStore(
                 "(front matter)",
                 f"the article without related, body and secured is larger than {MAX_SUMMARY_BYTES} bytes "
                 "as JSON; shorten the excerpt or the unknown fields",
             )
+        compressed_summary = zlib.compress(summary, 6)
         moment = sort_moment(document["publishedDateTime"])
         provider = document.get("provider") or {}
         filters = {
@@ -230,7 +239,9 @@ class _ArticleItems:
                 "sk": f"IDX#{list_name}",
                 "list_pk": list_name,
                 "list_sk": f"{moment}#{article_id}",
-                "summary": summary,
+                # Compressed: every list entry repeats it, in the table and in the
+                # ByList index, so its size is most of an article's write units.
+                "summary": compressed_summary,
                 **filters,
             }
             for list_name in lists
@@ -409,7 +420,7 @@ class ArticleStore:
         page = found[:limit]
         if len(found) > limit:
             position = {name: page[-1][name]["S"] for name in ("pk", "sk", "list_pk", "list_sk")}
-        return [json.loads(item["summary"]["S"]) for item in page], position
+        return [_summary(item["summary"]) for item in page], position
 
     def counters(self, kind: str) -> list[dict[str, Any]]:
         """All non-zero counters of a kind ("TOPIC" or "PROVIDER"), in one partition."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
 from tests.conftest import EVENTS, answer_of, load_event
@@ -18,6 +20,17 @@ def test_get_article_serves_everything_but_secured(stack, upload, call_api) -> N
     assert article["body"] == "\n"
     assert article["sourceKey"] == "articles/2020/000_1ad303c2d0458c2b.txt"
     assert article["provider"]["domain"] == "digitaltrends.com"
+
+
+def test_list_entries_store_compressed_summaries_and_older_plain_ones_still_serve(stack, upload, call_api) -> None:
+    upload({"articles/2020/000_1ad303c2d0458c2b.txt": EXAMPLE.read_bytes()})
+    served = call_api("/articles").json()["items"]
+    entries = [item for item in stack.items() if item["sk"]["S"].startswith("IDX#")]
+    assert entries and all("B" in entry["summary"] for entry in entries)
+    for entry in entries:  # as written before summaries were compressed
+        plain = zlib.decompress(entry["summary"]["B"]).decode()
+        stack.dynamodb.put_item(TableName=stack.table, Item=entry | {"summary": {"S": plain}})
+    assert call_api("/articles", {"limit": "5"}).json()["items"] == served
 
 
 BAD = {

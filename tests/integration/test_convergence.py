@@ -29,7 +29,7 @@ def normalized(stack) -> list[dict[str, Any]]:
                 record.pop(volatile, None)
             plain["record"] = record
         if "summary" in plain:
-            summary = json.loads(plain["summary"]["S"])
+            summary = json.loads(zlib.decompress(plain["summary"]["B"]))
             summary.pop("ingestedAt", None)
             plain["summary"] = summary
         if "doc" in plain:
