@@ -68,11 +68,17 @@ def checked_files(
     files: list[Path], max_bytes: int, jobs: int
 ) -> Iterator[tuple[Path, list[Diagnostic], list[Diagnostic]]]:
     """Each file with its errors and warnings, in order; in `jobs` processes when it pays."""
-    if jobs <= 1 or len(files) < PARALLEL_FROM:
+    workers = None
+    if jobs > 1 and len(files) >= PARALLEL_FROM:
+        try:
+            workers = ProcessPoolExecutor(max_workers=jobs)
+        except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): check in this process
+            workers = None
+    if workers is None:
         for path in files:
             yield path, *check_file(path, max_bytes)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as workers:
+    with workers:
         chunk = max(1, len(files) // (jobs * 8))
         for path, (errors, warnings) in zip(
             files, workers.map(partial(check_file, max_bytes=max_bytes), files, chunksize=chunk), strict=True

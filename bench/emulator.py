@@ -57,6 +57,5 @@ def use_in_process_moto() -> None:
         POWERTOOLS_TRACE_DISABLED="true",
         POWERTOOLS_LOG_LEVEL="ERROR",
         POWERTOOLS_METRICS_NAMESPACE="Bench",
-        POWERTOOLS_METRICS_DISABLED="true",  # no EMF lines in the figures
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -4,7 +4,9 @@ process is measured by the cold-start benchmark, apart from the emulator.)"""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import math
 import sys
 from collections import Counter
@@ -72,8 +74,9 @@ def measure(files: int = 100) -> dict[str, Any]:
         boto3.DEFAULT_SESSION = session
         ingest = importlib.import_module("ingest_handler")
         ingest._dependencies.cache_clear()
-        for start in range(0, files, 10):  # S3 sends up to 10 records per event at most in bursts
-            ingest.lambda_handler({"Records": records[start : start + 10]}, _Context())
+        with contextlib.redirect_stdout(io.StringIO()):  # the function's log and metric lines
+            for start in range(0, files, 10):  # S3 sends up to 10 records per event at most in bursts
+                ingest.lambda_handler({"Records": records[start : start + 10]}, _Context())
         items = [
             item for page in dynamodb.get_paginator("scan").paginate(TableName="articles") for item in page["Items"]
         ]

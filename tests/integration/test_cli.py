@@ -61,6 +61,20 @@ def test_validate_json_report(tmp_path) -> None:
     assert by_name["syntax.md"]["errors"][0]["line"] == 3
 
 
+def test_validate_in_worker_processes_reports_the_same_in_the_same_order(tmp_path) -> None:
+    files = corpus(240)  # above the 200 files from which workers are used
+    for number, file in enumerate(files):
+        data = file.data if number % 7 else file.data.replace(b"title:", b"title: [", 1)  # some invalid
+        (tmp_path / f"{number:03d}_{file.key.rsplit('/', 1)[-1]}").write_bytes(data)
+
+    in_one = articlectl("validate", "--json", "--jobs", "1", str(tmp_path))
+    in_workers = articlectl("validate", "--json", "--jobs", "2", str(tmp_path))
+
+    assert in_one.returncode == in_workers.returncode == 1
+    assert json.loads(in_workers.stdout) == json.loads(in_one.stdout)
+    assert json.loads(in_one.stdout)["invalid"] == len(range(0, 240, 7))
+
+
 def test_reindex_ingests_every_object_and_sees_changes(stack, capsys) -> None:
     files = corpus(4)
     for file in files:
