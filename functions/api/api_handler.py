@@ -1,16 +1,16 @@
 """Lambda entry point for API Gateway (REST, payload v1): the composition root.
 
-Builds the resolver with validation and OpenAPI, maps every error to an RFC 9457
-problem in one place, and creates the DynamoDB client lazily, once per container.
+Builds the resolver with validation and OpenAPI and maps every error to an RFC
+9457 problem in one place; the routes get the store from api_dependencies,
+created lazily, once per container.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from api_dependencies import dependencies
 from api_docs import openapi_document, swagger_page
 from api_http import conditional_and_compressed, json_response, problem
 from api_routes import router
@@ -19,42 +19,19 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, Field
 
 from article_feed.query import BadParameter
-from article_feed.storage import ArticleStore
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
+
+# `dependencies` is re-exported so that tests and tools can reset it (cache_clear).
+__all__ = ["app", "dependencies", "lambda_handler"]
 
 logger = Logger()
 # No powertools Tracer here: API Gateway and Lambda's active tracing already record
 # every request in X-Ray, and the X-Ray SDK that Tracer imports costs about 220 ms
 # of every cold start (docs/performance.md). The ingest function keeps Tracer.
-
-
-class ApiEnvironment(BaseModel):
-    """The function's configuration, checked once per container."""
-
-    table_name: str = Field(alias="TABLE_NAME", min_length=1)
-    cursor_secret: str = Field(alias="CURSOR_SECRET", default="")
-
-
-@dataclass(frozen=True)
-class Dependencies:
-    store: ArticleStore
-    cursor_secret: bytes
-
-
-@cache
-def dependencies() -> Dependencies:
-    import boto3
-    from botocore.config import Config
-
-    environment = ApiEnvironment.model_validate(dict(os.environ))
-    client = boto3.client("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 3}))
-    secret = environment.cursor_secret or f"article-feed:{environment.table_name}"
-    return Dependencies(ArticleStore(client, environment.table_name), secret.encode())
 
 
 def _cors() -> CORSConfig:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from api_dependencies import dependencies
 from api_http import json_response, problem
 from api_models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -25,8 +26,6 @@ TO_HELP = "ISO 8601 date or date-time, inclusive; a date covers its whole day"
 
 
 def _store() -> queries.ArticleStore:
-    from api_handler import dependencies
-
     return dependencies().store
 
 
@@ -107,6 +106,4 @@ def get_ingestion(
 
 
 def _secret() -> bytes:
-    from api_handler import dependencies
-
     return dependencies().cursor_secret
