@@ -323,7 +323,9 @@ def _construct(root: Node | None) -> dict[str, Any]:
         data, _ = _NodeBuilder().build(root)
     except yaml.YAMLError as error:
         raise _yaml_problem(error) from None
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, LookupError, ArithmeticError) as error:
+        # PyYAML's constructors raise these for explicitly tagged values they
+        # cannot read (`!!int x1`, `!!bool maybe` is a KeyError there).
         raise FileRejected(Diagnostic(loc=FRONT_MATTER_LOC, msg=f"invalid YAML value: {error}")) from None
     for key in data:
         if not isinstance(key, str):
@@ -333,22 +335,32 @@ def _construct(root: Node | None) -> dict[str, Any]:
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 # Decimal integers PyYAML reads as int(text); others (octal 0…, 0x…, 1_000, 1:30) go to PyYAML.
 _PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
+def _boolean(text: str) -> bool:
+    """A YAML 1.1 boolean as PyYAML's safe constructor reads it (its own table)."""
+    value = yaml.constructor.SafeConstructor.bool_values.get(text.lower())
+    if value is None:  # only an explicit `!!bool` tag gets here with other text
+        raise ValueError(f"{text!r} is not a YAML boolean (true/false, yes/no, on/off)")
+    return bool(value)
+
+
 class _NodeBuilder:
     """Python objects from the composed node graph, checking its shape as it goes.
 
-    Text, decimal integers, plain mappings and lists are built here, as PyYAML's
-    safe constructor builds them: they are almost every node of an article, and
-    PyYAML's general constructor plus a separate shape walk cost ≈ 0.3 ms per
-    file (docs/performance.md). Every other node (floats, booleans, nulls, merge
-    keys, non-text keys, explicit tags) is shape-checked by `_check_shape` and
-    built by PyYAML's constructor. Nesting, alias expansion, recursive aliases
-    and duplicate keys are refused exactly as `_check_shape` refuses them.
+    Text, decimal integers, booleans, nulls, plain mappings and lists are built
+    here, as PyYAML's safe constructor builds them: they are almost every node of
+    an article, and PyYAML's general constructor plus a separate shape walk cost
+    ≈ 0.3 ms per file (docs/performance.md). Every other node (floats, merge
+    keys, non-text keys, other tags) is shape-checked by `_check_shape` and built
+    by PyYAML's constructor. Nesting, alias expansion, recursive aliases and
+    duplicate keys are refused exactly as `_check_shape` refuses them.
     """
 
     def __init__(self) -> None:
@@ -364,6 +376,10 @@ class _NodeBuilder:
                 return node.value, 1
             if tag == _INT and _PLAIN_DECIMAL.fullmatch(node.value):
                 return int(node.value), 1
+            if tag == _BOOL:
+                return _boolean(node.value), 1
+            if tag == _NULL:
+                return None, 1
             return self._pyyaml(node), 1
         known = self._built.get(id(node))
         if known is not None:

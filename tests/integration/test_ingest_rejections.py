@@ -43,6 +43,8 @@ CASES = {
     "list_not_mapping": (front("- title\n- webUrl"), "(front matter)"),
     "scalar_not_mapping": (front("just a sentence"), "(front matter)"),
     "python_tag": (front("title: !!python/object/apply:os.system ['echo pwned']"), "(front matter)"),
+    "unreadable_tagged_bool": (front("title: T\nflag: !!bool maybe"), "(front matter)"),
+    "unreadable_tagged_int": (front("title: T\ncount: !!int 12x"), "(front matter)"),
     "alias_bomb": (front(LAUGHS), "(front matter)"),
     "recursive_alias": (front("title: &t [*t]"), "(front matter)"),
     "deep_nesting": (front("title: " + "[" * 5000 + "]" * 5000), "(front matter)"),
