@@ -59,19 +59,15 @@ class _ArticleYamlLoader(yaml.CSafeLoader):
         """Nothing to track without path resolvers."""
 
 
-# The implicit resolvers PyYAML registers for its safe loader, keyed by first
-# character; wildcard ones (key None, none by default) apply to every value.
+# The implicit resolvers PyYAML registers for its safe loader, keyed by a value's
+# first character, without the timestamp one.
 _ArticleYamlLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers + yaml.CSafeLoader.yaml_implicit_resolvers.get(None, [])
-        if tag != "tag:yaml.org,2002:timestamp"
-    ]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
-    if first is not None
 }
-if yaml.CSafeLoader.yaml_path_resolvers:  # pragma: no cover - PyYAML registers none
-    raise RuntimeError("path resolvers would be ignored by _ArticleYamlLoader.resolve")
+if yaml.CSafeLoader.yaml_path_resolvers or None in yaml.CSafeLoader.yaml_implicit_resolvers:  # pragma: no cover
+    # PyYAML registers neither; _ArticleYamlLoader.resolve would ignore them.
+    raise RuntimeError("PyYAML's safe loader has path or wildcard resolvers that this parser does not apply")
 
 
 class FileRejected(Exception):
