@@ -3,8 +3,8 @@
 The same function serves the ingest Lambda and `articlectl validate`, so a file
 that passes locally passes in the cloud. YAML comes from curators' hands and
 from the internet: it is loaded with libyaml's safe loader, and the document's
-shape is checked (nesting depth, alias expansion, duplicate keys) before any
-Python object is built from it.
+shape is checked (nesting depth, alias expansion, duplicate keys) node by node
+as Python objects are built from it, before PyYAML's constructor sees any part.
 """
 
 from __future__ import annotations
@@ -233,44 +233,6 @@ def _too_deep(mark: Any) -> FileRejected:
     )
 
 
-def _check_shape(root: Node, start_depth: int = 0) -> int:
-    """Refuse deep nesting, alias bombs, recursive aliases and duplicate keys;
-    the number of values the node stands for once aliases are expanded."""
-    expanded: dict[int, int] = {}
-    in_progress: set[int] = set()
-
-    def size(node: Node, depth: int) -> int:
-        if isinstance(node, ScalarNode):  # most nodes: a leaf counts one, nothing to walk
-            return 1
-        if depth > MAX_DEPTH:
-            raise _too_deep(node.start_mark)
-        known = expanded.get(id(node))
-        if known is not None:
-            return known
-        if id(node) in in_progress:
-            raise _recursive_alias(node)
-        in_progress.add(id(node))
-        total = 1
-        if isinstance(node, SequenceNode):
-            for child in node.value:
-                total += size(child, depth + 1)
-        elif isinstance(node, MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in node.value:
-                if isinstance(key_node, ScalarNode):
-                    if key_node.value in seen:
-                        raise _duplicate_key(key_node)
-                    seen.add(key_node.value)
-                total += size(key_node, depth + 1) + size(value_node, depth + 1)
-        in_progress.discard(id(node))
-        if total > MAX_EXPANDED_NODES:
-            raise _too_many_values(node)
-        expanded[id(node)] = total
-        return total
-
-    return size(root, start_depth)
-
-
 def _recursive_alias(node: Node) -> FileRejected:
     return FileRejected(
         Diagnostic(
@@ -348,15 +310,15 @@ def _boolean(text: str) -> bool:
 
 
 class _NodeBuilder:
-    """Python objects from the composed node graph, checking its shape as it goes.
+    """Python objects from the composed node graph, checking its shape as it goes:
+    nesting depth, alias expansion, recursive aliases and duplicate keys.
 
     Text, decimal integers, booleans, nulls, plain mappings and lists are built
     here, as PyYAML's safe constructor builds them: they are almost every node of
     an article, and PyYAML's general constructor plus a separate shape walk cost
     ≈ 0.3 ms per file (docs/performance.md). Every other node (floats, merge
-    keys, non-text keys, other tags) is shape-checked by `_check_shape` and built
-    by PyYAML's constructor. Nesting, alias expansion, recursive aliases and
-    duplicate keys are refused exactly as `_check_shape` refuses them.
+    keys, non-text keys, other tags) is built by PyYAML's constructor, once its
+    parts have passed the same checks.
     """
 
     def __init__(self) -> None:
@@ -367,16 +329,7 @@ class _NodeBuilder:
     def build(self, node: Node, depth: int = 0) -> tuple[Any, int]:
         """The node's value, and how many values it stands for with aliases expanded."""
         if type(node) is ScalarNode:
-            tag = node.tag
-            if tag == _STR:
-                return node.value, 1
-            if tag == _INT and _PLAIN_DECIMAL.fullmatch(node.value):
-                return int(node.value), 1
-            if tag == _BOOL:
-                return _boolean(node.value), 1
-            if tag == _NULL:
-                return None, 1
-            return self._pyyaml(node), 1
+            return self._scalar(node), 1
         known = self._built.get(id(node))
         if known is not None:
             return known
@@ -395,27 +348,55 @@ class _NodeBuilder:
         elif node.tag == _MAP and type(node) is MappingNode:
             built, total = self._mapping(node, depth)
         else:
-            total = _check_shape(node, depth)  # before PyYAML builds anything from it
-            built = self._pyyaml(node)
+            built, total = self._by_pyyaml(node, depth)
         self._in_progress.discard(id(node))
         if total > MAX_EXPANDED_NODES:
             raise _too_many_values(node)
         self._built[id(node)] = (built, total)
         return built, total
 
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _INT and _PLAIN_DECIMAL.fullmatch(node.value):
+            return int(node.value)
+        if tag == _BOOL:
+            return _boolean(node.value)
+        if tag == _NULL:
+            return None
+        return self._pyyaml(node)
+
     def _mapping(self, node: MappingNode, depth: int) -> tuple[Any, int]:
         built: dict[str, Any] = {}
         total = 1
         for key_node, value_node in node.value:
-            if key_node.tag != _STR or type(key_node) is not ScalarNode:  # merge key, number…: PyYAML's way
-                total = _check_shape(node, depth)  # before PyYAML builds anything from it
-                return self._pyyaml(node), total
+            if key_node.tag != _STR or type(key_node) is not ScalarNode:  # merge key, number…
+                return self._by_pyyaml(node, depth)
             if key_node.value in built:
                 raise _duplicate_key(key_node)
             value, size = self.build(value_node, depth + 1)
             built[key_node.value] = value
             total += 1 + size
         return built, total
+
+    def _by_pyyaml(self, node: Node, depth: int) -> tuple[Any, int]:
+        """PyYAML builds the node after its parts passed the checks (built here, then dropped)."""
+        total = 1
+        if isinstance(node, SequenceNode):
+            total += sum(self.build(child, depth + 1)[1] for child in node.value)
+        elif isinstance(node, MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):  # `<<` has no value of its own: count, don't build
+                    if key_node.value in keys:
+                        raise _duplicate_key(key_node)
+                    keys.add(key_node.value)
+                    total += 1
+                else:
+                    total += self.build(key_node, depth + 1)[1]
+                total += self.build(value_node, depth + 1)[1]
+        return self._pyyaml(node), total
 
     def _pyyaml(self, node: Node) -> Any:
         if self._loader is None:
