@@ -39,10 +39,6 @@ _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
 
 
-# save_article's transaction: the ingestion record, the article, then the URL claim.
-_CLAIM_ACTION = 2
-
-
 class ArticleConflict(Exception):
     """Another object key already owns this article id or webUrl."""
 
@@ -296,11 +292,12 @@ class ArticleStore:
         revision = int(current["rev"]) + 1 if current else 1
         items = _ArticleItems.build(article_id, record.key, article.to_document(), body, ingested_at, revision)
         old_lists: dict[str, str] = current["lists"] if current else {}
-        actions = [self._record_put(record)]  # the positions _transact and _CLAIM_ACTION rely on
+        actions = [self._record_put(record)]  # first: _transact reads a failure there as a stale event
         if current:
             actions.append(self._put(items.article, condition="rev = :rev", values={":rev": current["rev"]}))
         else:
             actions.append(self._put(items.article, condition="attribute_not_exists(pk)"))
+        claim_action = len(actions)
         actions.append(
             self._put(items.claim, condition="attribute_not_exists(pk) OR article_id = :id", values={":id": article_id})
         )
@@ -316,7 +313,7 @@ class ArticleStore:
             # The URL claim's condition is checked by the write itself, not by a
             # read before it (one request less per file); the holder is read
             # only when the condition failed, to name it.
-            if _CLAIM_ACTION in failed.failed_conditions:
+            if claim_action in failed.failed_conditions:
                 claim = self._get(_claim_pk(article.web_url), _CLAIM_SK, consistent=True)
                 if claim and claim["article_id"] != article_id:
                     raise ArticleConflict(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import boto3
 import pytest
 
-from tests.conftest import ingestion, stored_article
+from tests.conftest import ingestion, on_aws_calls, stored_article
 from tests.corpus import corpus, render
 
 BASE = corpus(2)[0]
@@ -188,6 +189,43 @@ def test_same_web_url_under_another_id_is_a_conflict_naming_the_holder(stack, up
     assert record["errors"][0]["loc"] == "webUrl"
     assert "a/first.md" in record["errors"][0]["msg"]
     assert stack.article_items() == before
+
+
+def test_update_to_a_web_url_held_by_another_article_is_a_conflict_and_keeps_the_update_out(stack, upload) -> None:
+    upload({"a/first.md": fields()})
+    upload({"a/second.md": fields(webUrl="https://news.example.com/second")})
+    before = stack.article_items()
+
+    upload({"a/second.md": fields(title="Moved")})  # now claims first's webUrl
+
+    record = ingestion(stack, "a/second.md")
+    assert record["status"] == "rejected"
+    assert record["errors"][0]["loc"] == "webUrl"
+    assert "a/first.md" in record["errors"][0]["msg"]
+    assert stack.article_items() == before
+
+
+def test_url_claim_freed_while_the_write_failed_is_retried_not_rejected(
+    stack, upload, ingest_handler, monkeypatch
+) -> None:
+    # The claim's condition fails, then its holder lets go before the claim is
+    # read to name it: a race, not a conflict — the invocation fails and is retried.
+    upload({"a/first.md": fields()})
+    claim = next(item for item in stack.items() if item["pk"]["S"].startswith("URL#"))
+
+    def holder_lets_go(**kwargs) -> None:
+        stack.dynamodb.delete_item(TableName=stack.table, Key={"pk": claim["pk"], "sk": claim["sk"]})
+
+    on_aws_calls(monkeypatch, "after-call.dynamodb.TransactWriteItems", holder_lets_go)
+    ingest_handler._dependencies.cache_clear()
+    with pytest.raises(ingest_handler.IngestFailed):
+        upload({"a/second.md": fields(title="Copy")})
+    assert ingestion(stack, "a/second.md") is None
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.session.Session())  # the holder stays gone
+    ingest_handler._dependencies.cache_clear()
+    upload({"a/second.md": fields(title="Copy")})
+    assert ingestion(stack, "a/second.md")["status"] == "accepted"
 
 
 def test_deleting_an_article_frees_its_id_and_url(stack, upload, ingest_handler, lambda_context) -> None:
