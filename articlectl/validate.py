@@ -22,6 +22,7 @@ from article_feed.parsing import DEFAULT_MAX_BYTES, FILE_LOC, parse_article_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from concurrent.futures import ProcessPoolExecutor
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_FROM = 200
@@ -67,24 +68,26 @@ def checked_files(
     files: list[Path], max_bytes: int, jobs: int
 ) -> Iterator[tuple[Path, list[Diagnostic], list[Diagnostic]]]:
     """Each file with its errors and warnings, in order; in `jobs` processes when it pays."""
-    workers = None
-    if jobs > 1 and len(files) >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor  # ≈ 20 ms of imports, only when it pays
-
-        try:
-            workers = ProcessPoolExecutor(max_workers=jobs)
-        except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): check in this process
-            workers = None
+    workers = _worker_pool(jobs) if jobs > 1 and len(files) >= PARALLEL_FROM else None
     if workers is None:
         for path in files:
             yield path, *check_file(path, max_bytes)
         return
     with workers:
         chunk = max(1, len(files) // (jobs * 8))
-        for path, (errors, warnings) in zip(
-            files, workers.map(partial(check_file, max_bytes=max_bytes), files, chunksize=chunk), strict=True
-        ):
+        results = workers.map(partial(check_file, max_bytes=max_bytes), files, chunksize=chunk)
+        for path, (errors, warnings) in zip(files, results, strict=True):
             yield path, errors, warnings
+
+
+def _worker_pool(jobs: int) -> ProcessPoolExecutor | None:
+    """`jobs` worker processes, or None where they cannot start (no semaphores in some sandboxes)."""
+    from concurrent.futures import ProcessPoolExecutor  # ≈ 20 ms of imports, only when it pays
+
+    try:
+        return ProcessPoolExecutor(max_workers=jobs)
+    except (OSError, NotImplementedError):
+        return None
 
 
 def run(paths: list[str], *, as_json: bool, max_bytes: int, quiet: bool, jobs: int = 1) -> int:

@@ -75,6 +75,20 @@ def test_validate_in_worker_processes_reports_the_same_in_the_same_order(tmp_pat
     assert json.loads(in_one.stdout)["invalid"] == len(range(0, 240, 7))
 
 
+def test_validate_checks_in_its_own_process_where_workers_cannot_start(tmp_path, monkeypatch, capsys) -> None:
+    import concurrent.futures
+
+    for number, file in enumerate(corpus(210)):
+        (tmp_path / f"{number:03d}_{file.key.rsplit('/', 1)[-1]}").write_bytes(file.data)
+
+    def no_semaphores(*args, **kwargs):
+        raise OSError("no /dev/shm here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_semaphores)
+    assert main(["validate", "--json", "--jobs", "2", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["checked"] == 210
+
+
 def test_reindex_ingests_every_object_and_sees_changes(stack, capsys) -> None:
     files = corpus(4)
     for file in files:
