@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from tests.conftest import EVENTS, answer_of, load_event
+from tests.conftest import EVENTS, answer_of, aws_error, load_event, on_aws_calls
 from tests.corpus import EXAMPLE
 
 
@@ -188,8 +188,6 @@ def test_ingestion_key_with_unicode_and_control_characters(stack, call_api) -> N
 
 
 def test_store_outage_is_a_503_problem_with_retry_after(stack, api_handler, call_api, monkeypatch) -> None:
-    from tests.conftest import aws_error, on_aws_calls
-
     def throttle(**kwargs) -> None:
         raise aws_error("ThrottlingException", 400, "GetItem")
 

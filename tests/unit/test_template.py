@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from articlectl.template import REPOSITORY_ROOT, load_template, resource
+from articlectl.template import load_template, resource
 
 
 def statements(function: str) -> list[dict]:
@@ -75,13 +75,3 @@ def test_aws_call_tracing_is_opt_in_and_invocations_are_always_traced() -> None:
     assert template["Conditions"]["TracesAwsCalls"] == {"Fn::Equals": [{"Ref": "TraceAwsCalls"}, "true"]}
     variables = resource("IngestFunction")["Properties"]["Environment"]["Variables"]
     assert variables["POWERTOOLS_TRACE_DISABLED"] == {"Fn::If": ["TracesAwsCalls", "false", "true"]}
-
-
-def test_every_artifact_is_built_by_its_makefile_with_bytecode() -> None:
-    for logical_id in ("DomainLayer", "ApiFunction", "IngestFunction"):
-        definition = resource(logical_id)
-        assert definition["Metadata"]["BuildMethod"] == "makefile"
-        folder = definition["Properties"].get("CodeUri") or definition["Properties"]["ContentUri"]
-        makefile = (REPOSITORY_ROOT / folder / "Makefile").read_text()
-        assert f"build-{logical_id}:" in makefile
-        assert "compileall" in makefile and "unchecked-hash" in makefile
