@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 
 from articlectl.template import function_location
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench import ROOT
 
 
 def _package(target: Path) -> None:
@@ -37,14 +36,14 @@ def _package(target: Path) -> None:
         check=True,
         capture_output=True,
     )
-    shutil.copytree(ROOT / "shared" / "article_feed", target / "layer" / "article_feed", ignore=_no_cache)
+    shutil.copytree(
+        ROOT / "shared" / "article_feed",
+        target / "layer" / "article_feed",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     for function in ("ApiFunction", "IngestFunction"):
         code_dir, _, _ = function_location(function)
-        shutil.copytree(code_dir, target / function, ignore=_no_cache)
-
-
-def _no_cache(_folder: str, names: list[str]) -> list[str]:
-    return [name for name in names if name == "__pycache__"]
+        shutil.copytree(code_dir, target / function, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def _import_seconds(target: Path, function: str) -> float:

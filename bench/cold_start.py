@@ -20,48 +20,48 @@ import time
 from pathlib import Path
 from typing import Any
 
-from articlectl.template import function_environment, function_location
+from articlectl.template import function_environment, function_location, resource
+from bench import ROOT, example_copy
 
-ROOT = Path(__file__).resolve().parent.parent
+# Lines the measured scripts share: the Lambda context, and the peak memory (KiB)
+# printed right after the answer, which tells the parent when the answer came.
+PEAK_KIB = 'int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))'
+ANSWERED = f'print("answered", {PEAK_KIB}, flush=True)\n'
+CONTEXT = """
+class Context:
+    function_name = {name!r}; memory_limit_in_mb = {memory}; aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:" + {name!r}
+"""
 
 HANDLER = """
 import json, sys
 sys.path[:0] = {paths!r}
 from {module} import {function} as handler
-class Context:
-    function_name = {name!r}; memory_limit_in_mb = 512; aws_request_id = "bench"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:" + {name!r}
+{context}
 answer = handler(json.loads(open(sys.argv[1]).read()), Context())
 assert {check}, answer
-print("answered", next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)
 """
 
 API_FLOOR = """
 import boto3
 client = boto3.client("dynamodb")
 client.get_item(TableName="articles", Key={"pk": {"S": "ARTICLE#unknown-id"}, "sk": {"S": "A"}})
-print("answered", next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)
 """
 
+# The same calls as the ingest handler: ingestion record, object, article, one transaction.
 INGEST_FLOOR = """
 import json, sys
 import boto3
 s3 = boto3.client("s3"); dynamodb = boto3.client("dynamodb")
 key = json.loads(open(sys.argv[1]).read())["Records"][0]["s3"]["object"]["key"]
-for pk in ("INGEST#" + key, "ARTICLE#x", "URL#x"):
-    dynamodb.get_item(TableName="articles", Key={"pk": {"S": pk}, "sk": {"S": "A"}}, ConsistentRead=True)
+dynamodb.get_item(TableName="articles", Key={"pk": {"S": "INGEST#" + key}, "sk": {"S": "R"}}, ConsistentRead=True)
 s3.get_object(Bucket="articles", Key=key, Range="bytes=0-1048576")["Body"].read()
+dynamodb.get_item(TableName="articles", Key={"pk": {"S": "ARTICLE#x"}, "sk": {"S": "A"}}, ConsistentRead=True)
 dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": "articles", "Item": {
     "pk": {"S": "FLOOR#" + key}, "sk": {"S": "A"}}}}])
-print("answered", next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)
 """
 
-ANSWERED = (
-    'print("answered", next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")), flush=True)'
-)
-
-API_LIBRARIES = (
-    """
+API_LIBRARIES = """
 import json, sys
 import boto3
 from aws_lambda_powertools import Logger
@@ -76,16 +76,11 @@ def get_article(article_id: str):
 @logger.inject_lambda_context
 def handler(event, context):
     return app.resolve(event, context)
-class Context:
-    function_name = "ApiFunction"; memory_limit_in_mb = 512; aws_request_id = "bench"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:ApiFunction"
+{context}
 assert handler(json.loads(open(sys.argv[1]).read()), Context())["statusCode"] == 404
 """
-    + ANSWERED
-)
 
-INGEST_LIBRARIES = (
-    """
+INGEST_LIBRARIES = """
 import json, sys
 from datetime import datetime
 import boto3, yaml
@@ -103,19 +98,15 @@ class Front(BaseModel):
 @event_source(data_class=S3Event)
 def handler(event, context):
     key = next(event.records).s3.get_object.key
-    for pk in ("INGEST#" + key, "ARTICLE#x", "URL#x"):
-        dynamodb.get_item(TableName="articles", Key={"pk": {"S": pk}, "sk": {"S": "A"}}, ConsistentRead=True)
+    dynamodb.get_item(TableName="articles", Key={"pk": {"S": "INGEST#" + key}, "sk": {"S": "R"}}, ConsistentRead=True)
     text = s3.get_object(Bucket="articles", Key=key, Range="bytes=0-1048576")["Body"].read().decode()
     Front.model_validate(yaml.load(text.split("---")[1], Loader=yaml.CSafeLoader))
+    dynamodb.get_item(TableName="articles", Key={"pk": {"S": "ARTICLE#x"}, "sk": {"S": "A"}}, ConsistentRead=True)
     dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": "articles", "Item": {
         "pk": {"S": "LIBRARIES#" + key}, "sk": {"S": "A"}}}}])
-class Context:
-    function_name = "IngestFunction"; memory_limit_in_mb = 512; aws_request_id = "bench"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:IngestFunction"
+{context}
 handler(json.loads(open(sys.argv[1]).read()), Context())
 """
-    + ANSWERED
-)
 
 SMALL_ARTICLE = (
     b"---\ntitle: Cold start\nwebUrl: https://bench.example.com/{n}\npublishedDateTime: 2026-11-26T08:00:00Z\n"
@@ -188,16 +179,22 @@ def measure(endpoint: str, s3: object, runs: int) -> list[dict[str, object]]:
     ):
         code_dir, handler, layers = function_location(function)
         module, _, name = handler.rpartition(".")
-        script = HANDLER.format(
-            paths=[str(code_dir), *map(str, layers)], module=module, function=name, name=function, check=check
+        context = _context(function)
+        handler_script = HANDLER.format(
+            paths=[str(code_dir), *map(str, layers)], module=module, function=name, context=context, check=check
         )
+        scripts = {
+            "handler": handler_script + ANSWERED,
+            "floor": floor + ANSWERED,
+            "libraries": libraries.replace("{context}", context) + ANSWERED,
+        }
         environment = _environment(endpoint, function)
         times: dict[str, list[tuple[float, float]]] = {"handler": [], "floor": [], "libraries": []}
         memory: dict[str, list[int]] = {"handler": [], "floor": [], "libraries": []}
         for run in range(runs + 1):  # the first round warms the OS file cache and is dropped
             event_path = folder / f"{function}-{run}.json"
             event_path.write_text(json.dumps(_event(function, run, s3)))
-            for kind, code in (("handler", script), ("floor", floor), ("libraries", libraries)):
+            for kind, code in scripts.items():
                 timing = _run(code, str(event_path), environment, memory[kind])
                 if run:
                     times[kind].append(timing)
@@ -212,7 +209,6 @@ def measure(endpoint: str, s3: object, runs: int) -> list[dict[str, object]]:
                 "libraries_ratio": _median_ratio(times["libraries"], times["floor"]),
                 "own_ratio": _median_ratio(times["handler"], times["libraries"]),
                 "exit_ratio": _median_ratio(times["handler"], times["floor"], moment=1),
-                "runs": runs,
                 "handler_mib": statistics.median(memory["handler"][1:]) / 1024,
                 "floor_mib": statistics.median(memory["floor"][1:]) / 1024,
             }
@@ -224,27 +220,28 @@ BATCH = """
 import json, sys
 sys.path[:0] = {paths!r}
 from ingest_handler import lambda_handler
-class Context:
-    function_name = "IngestFunction"; memory_limit_in_mb = 512; aws_request_id = "bench"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:IngestFunction"
-def peak_kib():
-    return int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
+{context}
 peaks = []
 for event in json.loads(open(sys.argv[1]).read()):
     assert lambda_handler(event, Context())["outcomes"] == {{"accepted": len(event["Records"])}}
-    peaks.append(peak_kib())
+    peaks.append({peak})
 print("answered", peaks[0], peaks[-1], flush=True)
 """
+
+
+def _context(function: str) -> str:
+    """The Lambda context class, with the function's memory size from the template."""
+    memory = resource(function)["Properties"].get("MemorySize", 128)
+    return CONTEXT.format(name=function, memory=memory)
 
 
 def batch_memory(endpoint: str, s3: Any, files: int = 100) -> dict[str, float]:
     """Peak RSS of one ingest process (a warm container) after its first event
     and after all of them: `files` files of the example's size, 10 records per event."""
-    example = (ROOT / "samples" / "000_1ad303c2d0458c2b.txt").read_bytes()
     records = []
     for number in range(files):
         key = f"bench/batch_{number:04d}.txt"
-        data = example.replace(b'divestment/"\nampWebUrl', f'divestment-b{number}/"\nampWebUrl'.encode())
+        data = example_copy(f"b{number}").encode()
         s3.put_object(Bucket="articles", Key=key, Body=data)
         record = json.loads((ROOT / "events" / "s3_put_article.json").read_text())["Records"][0]
         record["s3"]["object"] = {"key": key, "size": len(data), "eTag": "bench"}
@@ -254,7 +251,7 @@ def batch_memory(endpoint: str, s3: Any, files: int = 100) -> dict[str, float]:
     event_path = Path(tempfile.mkdtemp()) / "batch.json"
     event_path.write_text(json.dumps(events))
     code_dir, _, layers = function_location("IngestFunction")
-    script = BATCH.format(paths=[str(code_dir), *map(str, layers)])
+    script = BATCH.format(paths=[str(code_dir), *map(str, layers)], context=_context("IngestFunction"), peak=PEAK_KIB)
     process = subprocess.run(
         [sys.executable, "-c", script, str(event_path)],
         env=_environment(endpoint, "IngestFunction"),

@@ -5,21 +5,14 @@ process is measured by the cold-start benchmark, apart from the emulator.)"""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import math
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import boto3
 
-ROOT = Path(__file__).resolve().parent.parent
-for folder in ("shared", "functions/ingest"):
-    if str(ROOT / folder) not in sys.path:
-        sys.path.insert(0, str(ROOT / folder))
-EXAMPLE = ROOT / "samples" / "000_1ad303c2d0458c2b.txt"
+from bench import EXAMPLE, example_copy, handler_module
 
 
 def item_bytes(item: dict[str, Any]) -> int:
@@ -48,7 +41,6 @@ def measure(files: int = 100) -> dict[str, Any]:
     from bench.emulator import use_in_process_moto
 
     use_in_process_moto()
-    example = EXAMPLE.read_text(encoding="utf-8")
     with mock_aws():
         s3 = boto3.client("s3")
         dynamodb = boto3.client("dynamodb")
@@ -57,7 +49,7 @@ def measure(files: int = 100) -> dict[str, Any]:
         records = []
         for number in range(files):
             key = f"cost/{number:04d}.txt"
-            data = example.replace('divestment/"\nampWebUrl', f'divestment-{number}/"\nampWebUrl').encode()
+            data = example_copy(str(number)).encode()
             s3.put_object(Bucket="articles", Key=key, Body=data)
             records.append(
                 {
@@ -72,7 +64,7 @@ def measure(files: int = 100) -> dict[str, Any]:
             "before-call", lambda model, **_: calls.update([model.service_model.service_name + ":" + model.name])
         )
         boto3.DEFAULT_SESSION = session
-        ingest = importlib.import_module("ingest_handler")
+        ingest = handler_module("IngestFunction")
         ingest._dependencies.cache_clear()
         with contextlib.redirect_stdout(io.StringIO()):  # the function's log and metric lines
             for start in range(0, files, 10):  # S3 sends up to 10 records per event at most in bursts
@@ -94,7 +86,7 @@ def measure(files: int = 100) -> dict[str, Any]:
         "requests_per_file": {name: count / files for name, count in sorted(calls.items())},
         "write_units_per_article": write_units / files,
         "items_per_article": len(items) / files,
-        "example_bytes": len(example.encode()),
+        "example_bytes": len(EXAMPLE.read_bytes()),
     }
 
 

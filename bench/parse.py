@@ -18,8 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "samples" / "000_1ad303c2d0458c2b.txt"
+from bench import ROOT, example_copy
 
 BASELINE = """
 import sys, json, pathlib
@@ -62,13 +61,10 @@ for path in sorted(pathlib.Path(sys.argv[1]).iterdir()):
 
 def generate(folder: Path, count: int) -> None:
     """Files the size of the example; about 1 in 20 invalid (quality out of range or a bad URL)."""
-    example = EXAMPLE.read_text(encoding="utf-8")
     randomness = random.Random(3000)
     for number in range(count):
-        text = example.replace("quality: 69", f"quality: {randomness.randint(0, 100)}")
-        text = text.replace(
-            'microsoft-facial-recognition-anyvision-divestment/"\nampWebUrl', f'story-{number}/"\nampWebUrl'
-        )
+        text = example_copy(f"story-{number}")
+        text = text.replace("quality: 69", f"quality: {randomness.randint(0, 100)}")
         text = text.replace("Microsoft will no longer", f"Story {number}: Microsoft will no longer")
         if number % 20 == 7:
             text = text.replace("quality: ", "quality: 1", 1).replace("quality: 1", "quality: 10", 1)

@@ -5,20 +5,14 @@ does not, so the handler's own time is reported apart."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import boto3
 
-ROOT = Path(__file__).resolve().parent.parent
-for folder in ("shared", "functions/api"):
-    if str(ROOT / folder) not in sys.path:
-        sys.path.insert(0, str(ROOT / folder))
+from bench import ROOT, handler_module
 
 
 def _articles(count: int) -> list[tuple[Any, str, Any]]:
@@ -59,11 +53,13 @@ class DynamoTimer:
 def measure(sizes: tuple[int, ...] = (1000, 10000), repeats: int = 30) -> list[dict[str, Any]]:
     from moto import mock_aws
 
-    from article_feed.storage import ArticleStore
     from articlectl.template import create_table
     from bench.emulator import use_in_process_moto
 
     use_in_process_moto()
+    api = handler_module("ApiFunction")  # also puts the layer (article_feed) on sys.path
+    from article_feed.storage import ArticleStore
+
     event = json.loads((ROOT / "events" / "apigw_list_articles.json").read_text())
     rows = []
     for size in sizes:
@@ -76,7 +72,6 @@ def measure(sizes: tuple[int, ...] = (1000, 10000), repeats: int = 30) -> list[d
             session.events.register("before-call.dynamodb", timer.before)
             session.events.register("after-call.dynamodb", timer.after)
             boto3.DEFAULT_SESSION = session
-            api = importlib.import_module("api_handler")
             api.dependencies.cache_clear()
             for name, query in (("list", {"limit": "20"}), ("topic", {"limit": "20", "topic": "ai"})):
                 event["queryStringParameters"] = query
