@@ -16,8 +16,13 @@ from article_feed.records import IngestionRecord
 __all__ = ["ArticleDetail", "ArticleList", "ArticleSummary", "IngestionRecord", "Problem", "ProviderList", "TopicList"]
 
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow", defer_build=True)
+class _Answer(BaseModel):
+    # Validators are built on first use: /openapi.json needs these models, other routes do not.
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Open(_Answer):
+    model_config = ConfigDict(extra="allow")
 
 
 class ImageOut(_Open):
@@ -73,39 +78,32 @@ class ArticleDetail(ArticleSummary):
     body: str
 
 
-class ArticleList(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+class ArticleList(_Answer):
     items: list[ArticleSummary]
     nextCursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")  # noqa: N815
 
 
-class TopicCount(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+class TopicCount(_Answer):
     topic: str
     count: int
 
 
-class TopicList(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+class TopicList(_Answer):
     items: list[TopicCount]
 
 
-class ProviderCount(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+class ProviderCount(_Answer):
     domain: str
     name: str | None = None
     count: int
 
 
-class ProviderList(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+class ProviderList(_Answer):
     items: list[ProviderCount]
 
 
-class Problem(BaseModel):
+class Problem(_Answer):
     """An RFC 9457 problem details body."""
-
-    model_config = ConfigDict(defer_build=True)
 
     type: str
     title: str
