@@ -301,9 +301,12 @@ _SEQ = "tag:yaml.org,2002:seq"
 _PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
+_BOOLEANS = yaml.constructor.SafeConstructor.bool_values  # PyYAML's own table
+
+
 def _boolean(text: str) -> bool:
-    """A YAML 1.1 boolean as PyYAML's safe constructor reads it (its own table)."""
-    value = yaml.constructor.SafeConstructor.bool_values.get(text.lower())
+    """A YAML 1.1 boolean as PyYAML's safe constructor reads it."""
+    value = _BOOLEANS.get(text.lower())
     if value is None:  # only an explicit `!!bool` tag gets here with other text
         raise ValueError(f"{text!r} is not a YAML boolean (true/false, yes/no, on/off)")
     return bool(value)
