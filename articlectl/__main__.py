@@ -1,4 +1,4 @@
-"""Command line: `python -m articlectl validate|reindex|invoke|dev …`."""
+"""Command line: `python -m articlectl validate|reindex|status|invoke|dev …`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     reindex.add_argument("--profile", default=None)
     reindex.add_argument("--region", default=None)
 
+    status = commands.add_parser("status", help="print a key's ingestion record (signed with your AWS credentials)")
+    status.add_argument("key", metavar="KEY", help="the object key, e.g. articles/2020/post.md")
+    where = status.add_mutually_exclusive_group()
+    where.add_argument("--api-url", help="the API's base URL (default: the local stack, http://127.0.0.1:3000)")
+    where.add_argument("--stack-name", help="read the ApiUrl output of this deployed stack")
+    status.add_argument("--profile", default=None)
+    status.add_argument("--region", default=None)
+
     invoke = commands.add_parser("invoke", help="run a template function on an event, like `sam local invoke`")
     invoke.add_argument("function", choices=["IngestFunction", "ApiFunction"])
     invoke.add_argument("--event", "-e", required=True, type=Path)
@@ -79,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
         return reindex.run(
             session, arguments.bucket, arguments.table, arguments.prefix, arguments.max_bytes, arguments.endpoint_url
         )
+    if arguments.command == "status":
+        import boto3
+
+        from articlectl import status
+
+        session = boto3.session.Session(profile_name=arguments.profile, region_name=arguments.region)
+        api_url = arguments.api_url or (
+            status.api_url_of_stack(session, arguments.stack_name) if arguments.stack_name else status.LOCAL_API
+        )
+        return status.run(session, arguments.key, api_url)
     if arguments.command == "invoke":
         from articlectl import dev
 

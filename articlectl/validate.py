@@ -16,9 +16,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from article_feed.checks import check_article
 from article_feed.diagnostics import Diagnostic
-from article_feed.identity import article_id_from_key, id_problem, is_article_key
-from article_feed.parsing import DEFAULT_MAX_BYTES, FILE_LOC, parse_article_file
+from article_feed.identity import is_article_key
+from article_feed.parsing import DEFAULT_MAX_BYTES, FILE_LOC, ParsedFile
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,20 +41,20 @@ def article_files(paths: list[str]) -> list[Path]:
     return found
 
 
-def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Diagnostic], list[Diagnostic]]:
+def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     """Errors and warnings for one file, exactly as the ingest function finds them."""
-    problem = id_problem(article_id_from_key(path.name))
-    if problem:
-        return [Diagnostic(loc="key", msg=problem, value=path.name)], []
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            return [Diagnostic(loc=FILE_LOC, msg=f"file is larger than the limit of {max_bytes} bytes")], []
-        data = path.read_bytes()
+        if size > max_bytes:  # never read past the limit, as ingest
+            with path.open("rb") as stream:
+                data = stream.read(max_bytes + 1)
+        else:
+            data = path.read_bytes()
     except OSError as error:
-        return [Diagnostic(loc=FILE_LOC, msg=f"cannot read the file: {error.strerror}")], []
-    parsed = parse_article_file(data, max_bytes=max_bytes)
-    return parsed.errors, parsed.warnings
+        return ParsedFile(errors=[Diagnostic(loc=FILE_LOC, msg=f"cannot read the file: {error.strerror}")])
+    parsed = check_article(path.name, data, max_bytes=max_bytes)
+    parsed.article = None  # not needed by the report, and cheaper to send back from a worker
+    return parsed
 
 
 def default_jobs() -> int:
@@ -64,20 +65,17 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def checked_files(
-    files: list[Path], max_bytes: int, jobs: int
-) -> Iterator[tuple[Path, list[Diagnostic], list[Diagnostic]]]:
+def checked_files(files: list[Path], max_bytes: int, jobs: int) -> Iterator[tuple[Path, ParsedFile]]:
     """Each file with its errors and warnings, in order; in `jobs` processes when it pays."""
     workers = _worker_pool(jobs) if jobs > 1 and len(files) >= PARALLEL_FROM else None
     if workers is None:
         for path in files:
-            yield path, *check_file(path, max_bytes)
+            yield path, check_file(path, max_bytes)
         return
     with workers:
         chunk = max(1, len(files) // (jobs * 8))
         results = workers.map(partial(check_file, max_bytes=max_bytes), files, chunksize=chunk)
-        for path, (errors, warnings) in zip(files, results, strict=True):
-            yield path, errors, warnings
+        yield from zip(files, results, strict=True)
 
 
 def _worker_pool(jobs: int) -> ProcessPoolExecutor | None:
@@ -95,7 +93,8 @@ def run(paths: list[str], *, as_json: bool, max_bytes: int, quiet: bool, jobs: i
     files = article_files(paths)
     report: list[dict[str, Any]] = []
     invalid = 0
-    for path, errors, warnings in checked_files(files, max_bytes, jobs):
+    for path, checked in checked_files(files, max_bytes, jobs):
+        errors, warnings = checked.errors, checked.warnings
         invalid += bool(errors)
         report.append(
             {
@@ -103,14 +102,20 @@ def run(paths: list[str], *, as_json: bool, max_bytes: int, quiet: bool, jobs: i
                 "valid": not errors,
                 "errors": [error.model_dump(exclude_none=True) for error in errors],
                 "warnings": [warning.model_dump(exclude_none=True) for warning in warnings],
+                "errorCount": checked.error_total,
+                "warningCount": checked.warning_total,
             }
         )
         if not as_json:
             for error in errors:
                 print(f"{error.as_text(str(path))}", file=sys.stdout)
-            for warning in warnings:
-                if not quiet:
+            if checked.error_total > len(errors):
+                print(f"{path}: … and {checked.error_total - len(errors)} more error(s)", file=sys.stdout)
+            if not quiet:
+                for warning in warnings:
                     print(f"{warning.as_text(str(path))} (warning)", file=sys.stdout)
+                if checked.warning_total > len(warnings):
+                    print(f"{path}: … and {checked.warning_total - len(warnings)} more warning(s)", file=sys.stdout)
     if as_json:
         print(json.dumps({"files": report, "checked": len(files), "invalid": invalid}, ensure_ascii=False, indent=2))
     else:

@@ -7,6 +7,7 @@ pays only for what it uses), from the function's environment, checked once.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,7 +20,10 @@ class ApiEnvironment(BaseModel):
     """The function's configuration."""
 
     table_name: str = Field(alias="TABLE_NAME", min_length=1)
-    cursor_secret: str = Field(alias="CURSOR_SECRET", default="")
+    # Made per deployment by the template (a Secrets Manager secret resolved at
+    # deploy time: no call at cold start). Without it, each container makes its
+    # own: cursors then last as long as the container (the local stack, tests).
+    cursor_secret: str | None = Field(alias="CURSOR_SECRET", default=None, min_length=32)
 
 
 @dataclass(frozen=True)
@@ -36,5 +40,5 @@ def dependencies() -> Dependencies:
 
     environment = ApiEnvironment.model_validate(dict(os.environ))
     client = boto3.client("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 3}))
-    secret = environment.cursor_secret or f"article-feed:{environment.table_name}"
-    return Dependencies(ArticleStore(client, environment.table_name), secret.encode())
+    secret = environment.cursor_secret.encode() if environment.cursor_secret else secrets.token_bytes(32)
+    return Dependencies(ArticleStore(client, environment.table_name), secret)

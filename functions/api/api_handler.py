@@ -82,9 +82,21 @@ def unknown_route(error: NotFoundError) -> Response:
     return problem(404, "Not Found", f"no route for {event.path}", event.path)
 
 
+# What DynamoDB refuses as invalid is the request's doing (a cursor or filter it
+# cannot take), not an outage: retrying it would fail the same way.
+_REFUSED = ("ValidationException", "SerializationException")
+
+
 @app.exception_handler(BotoCoreError)
 @app.exception_handler(ClientError)
 def store_unavailable(error: Exception) -> Response:
+    if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _REFUSED:
+        asked = sorted((app.current_event.query_string_parameters or {}).keys())
+        logger.warning("article store refused the request", extra={"parameters": asked})
+        named = ", ".join(asked) or "the request"
+        return problem(
+            400, "Bad Request", f"{named}: the article store refused these parameters", app.current_event.path
+        )
     # Throttling, a 5xx or a lost connection after botocore's retries: the
     # client may retry, unlike a bug (500).
     logger.warning("article store unavailable", extra={"error": type(error).__name__})

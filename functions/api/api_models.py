@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from article_feed.records import IngestionRecord
+from article_feed.views import public
 
 __all__ = ["ArticleDetail", "ArticleList", "ArticleSummary", "IngestionRecord", "Problem", "ProviderList", "TopicList"]
 
@@ -113,11 +114,10 @@ class Problem(_Answer):
 
 
 def detail_of(stored: Any) -> dict[str, Any]:
-    """The API's view of a stored article: never `secured`."""
-    document = {name: value for name, value in stored.document.items() if name != "secured"}
+    """The API's view of a stored article: never `secured`, at any depth (article_feed.views)."""
     return {
         "id": stored.id,
-        **document,
+        **public(stored.document),
         "body": stored.body,
         "sourceKey": stored.source_key,
         "ingestedAt": stored.ingested_at,

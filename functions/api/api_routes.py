@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from article_feed import query as queries
+from article_feed.text import MAX_SAFE_INTEGER
 
 router = Router()
 # Documents the shape; calendar validity (no 2020-02-30) is checked by the query use case.
@@ -51,7 +52,7 @@ def list_articles(
     type: Annotated[str | None, Query(max_length=200)] = None,
     from_: Annotated[str | None, Query(alias="from", pattern=ISO_MOMENT, description=FROM_HELP)] = None,
     to: Annotated[str | None, Query(pattern=ISO_MOMENT, description=TO_HELP)] = None,
-    min_quality: Annotated[int | None, Query(alias="minQuality", ge=0, le=100)] = None,
+    min_quality: Annotated[int | None, Query(alias="minQuality", ge=0, le=MAX_SAFE_INTEGER)] = None,
     published: Annotated[bool | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048, description="nextCursor of the previous page")] = None,

@@ -6,7 +6,8 @@ import re
 from posixpath import basename
 
 ARTICLE_EXTENSIONS = (".md", ".markdown", ".txt")
-_ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
+MAX_ID_LENGTH = 255  # real slugs run past 150 characters
+_ID_PATTERN = re.compile(rf"[A-Za-z0-9_.\-]{{1,{MAX_ID_LENGTH}}}")
 
 
 def is_article_key(key: str, prefix: str = "") -> bool:
@@ -26,6 +27,6 @@ def article_id_from_key(key: str) -> str:
 
 def id_problem(article_id: str) -> str | None:
     """Why an id cannot be used, or None when it is fine."""
-    if _ID_PATTERN.fullmatch(article_id):
+    if _ID_PATTERN.fullmatch(article_id) and article_id not in (".", ".."):  # no URL path reaches those two
         return None
-    return "the file name (the article id) must be 1-128 characters of A-Z a-z 0-9 _ . -"
+    return f"the file name (the article id) must be 1-{MAX_ID_LENGTH} characters of A-Z a-z 0-9 _ . - (not . or ..)"

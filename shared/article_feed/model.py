@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from article_feed.text import MAX_SAFE_INTEGER, match_key, utf8_size
 from article_feed.utc import format_utc
 
 MAX_TITLE_LENGTH = 1000
@@ -33,8 +34,12 @@ MAX_RELATED = 100
 # Every topic is one index entry and one counter in the article's write
 # transaction, and DynamoDB allows 100 actions per transaction (docs/storage.md).
 MAX_TOPICS = 20
-# Topics, category and type become parts of DynamoDB keys, which have a size limit.
-MAX_KEY_TEXT_LENGTH = 200
+# Topics, category, type and locale become parts of DynamoDB keys (a sort key
+# holds at most 1,024 bytes), counted in UTF-8 bytes of their matching form.
+MAX_KEY_TEXT_BYTES = 256
+# Set by the service, never by a file: the article's id, where it came from,
+# when it was stored, and the text after the front matter.
+SERVICE_FIELDS = ("id", "sourceKey", "ingestedAt", "body")
 
 
 def is_zone_less(value: object) -> bool:
@@ -72,7 +77,6 @@ def _to_utc_datetime(value: object) -> datetime:
     raise ValueError("must be an ISO 8601 date-time, e.g. 2020-03-29T15:30:00Z")
 
 
-_WHITE_SPACE = re.compile(r"\s")
 # Most URLs are this simple, and such a URL passes the full check below; a
 # regular expression decides it several times faster than urlsplit (a URL is
 # checked 16 times per article of the example's size, docs/performance.md).
@@ -80,16 +84,29 @@ _PLAIN_HTTP_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#]\
 
 
 def _check_url(value: str) -> str:
+    """An http(s) URL with a host; other characters (spaces, non-ASCII) are served as written."""
     if _PLAIN_HTTP_URL.fullmatch(value):
         return value
-    if _WHITE_SPACE.search(value):
-        raise ValueError("must be a URL without spaces")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise ValueError("must be an http(s) URL with a host name") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise ValueError("must be an http(s) URL")
-    if not parts.hostname:
+    if not host:
         raise ValueError("must be an http(s) URL with a host name")
     return value
+
+
+def _check_image_url(value: str) -> str:
+    """Real provider logos are site-relative (`/assets/images/….jpg`): a path from the site's root is fine too."""
+    if value.startswith("/") and not value.startswith("//"):
+        return value
+    try:
+        return _check_url(value)
+    except ValueError:
+        raise ValueError("must be an http(s) URL or a site-relative path starting with /") from None
 
 
 def _check_host_name(value: str) -> str:
@@ -117,6 +134,22 @@ def _clean_string_list(values: list[str]) -> list[str]:
     return cleaned
 
 
+def _clean_key_list(values: list[str]) -> list[str]:
+    """Like other lists, and an entry that is empty once matched (only zero-width characters) is dropped."""
+    return [value for value in _clean_string_list(values) if match_key(value)]
+
+
+def _check_key_text(value: str) -> str:
+    size = utf8_size(match_key(value))
+    if size > MAX_KEY_TEXT_BYTES:
+        raise ValueError(f"must be at most {MAX_KEY_TEXT_BYTES} bytes of UTF-8 once normalised, found {size}")
+    return value
+
+
+def _refuse_service_field(value: object) -> object:
+    raise ValueError("is set by the service, not by the file: remove this field")
+
+
 def _cap_topics(values: list[str]) -> list[str]:
     if len(values) > MAX_TOPICS:
         raise ValueError(f"at most {MAX_TOPICS} topics are allowed, found {len(values)}")
@@ -129,11 +162,13 @@ UtcDateTime = Annotated[
     PlainSerializer(format_utc, return_type=str),
 ]
 Url = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_url)]
+ImageUrl = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_image_url)]
 HostName = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_host_name)]
 Title = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TITLE_LENGTH)]
 StringList = Annotated[list[StrictStr], AfterValidator(_clean_string_list)]
-Dimension = Annotated[StrictInt, Field(ge=0)]
-KeyText = Annotated[StrictStr, Field(max_length=MAX_KEY_TEXT_LENGTH)]
+Dimension = Annotated[StrictInt, Field(ge=0, le=MAX_SAFE_INTEGER)]
+KeyText = Annotated[StrictStr, AfterValidator(_check_key_text)]
+ServiceField = Annotated[Any, BeforeValidator(_refuse_service_field)]
 
 
 class _FileModel(BaseModel):
@@ -151,7 +186,7 @@ class _FileModel(BaseModel):
 
 
 class Image(_FileModel):
-    url: Url
+    url: ImageUrl
     width: Dimension | None = None
     height: Dimension | None = None
     title: StrictStr | None = None
@@ -175,12 +210,12 @@ class _ArticleFields(_FileModel):
     excerpt: StrictStr | None = None
     category: KeyText | None = None
     kind: KeyText | None = Field(default=None, alias="type")
-    locale: StrictStr | None = None
-    topics: Annotated[list[KeyText], AfterValidator(_clean_string_list), AfterValidator(_cap_topics)] | None = None
+    locale: KeyText | None = None
+    topics: Annotated[list[KeyText], AfterValidator(_clean_key_list), AfterValidator(_cap_topics)] | None = None
     tags: StringList | None = None
     categories: StringList | None = None
-    quality: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
-    heat: Annotated[StrictInt, Field(ge=-1)] | None = None
+    quality: Annotated[StrictInt, Field(ge=0, le=MAX_SAFE_INTEGER)] | None = None
+    heat: Annotated[StrictInt, Field(ge=-1, le=MAX_SAFE_INTEGER)] | None = None
     published: StrictBool | None = None
     amp_web_url: Url | None = None
     cdn_amp_web_url: Url | None = None
@@ -198,6 +233,11 @@ class Article(_ArticleFields):
     published_date_time: UtcDateTime
     related: Annotated[list[RelatedArticle], Field(max_length=MAX_RELATED)] | None = None
     secured: StrictStr | None = None
+    # Present only to refuse them (validators do not run on absent fields).
+    id: ServiceField = Field(default=None, alias="id", exclude=True)
+    source_key: ServiceField = Field(default=None, exclude=True)
+    ingested_at: ServiceField = Field(default=None, exclude=True)
+    body: ServiceField = Field(default=None, alias="body", exclude=True)
 
     def to_document(self) -> dict[str, Any]:
         """The article as JSON-ready camelCase data: what was set, as it was set."""

@@ -27,7 +27,7 @@ class S3ObjectReader:
             code = error.response.get("Error", {}).get("Code")
             if code == "InvalidRange":
                 return FetchedObject(b"", None, version_id)
-            if code in ("NoSuchVersion", "404"):
+            if code in ("NoSuchVersion", "NoSuchKey", "404", "MethodNotAllowed"):  # 405: a delete marker
                 return None
             raise
         with response["Body"] as body:

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from article_feed.diagnostics import Diagnostic, format_loc, shorten
+from article_feed.diagnostics import Bounded, Diagnostic, format_loc, is_secret_loc
 from article_feed.model import Article, is_zone_less, unknown_keys
+from article_feed.text import MAX_SAFE_INTEGER
 
 DEFAULT_MAX_BYTES = 1024 * 1024
+# Containers (mappings and lists) nested in each other, the front matter itself included.
 MAX_DEPTH = 32
+# Aliases may not make the front matter stand for more values than this, nor for
+# more text than the file size limit: what a file without aliases can hold.
 MAX_EXPANDED_NODES = 100_000
 FRONT_MATTER_LOC = "(front matter)"
 FILE_LOC = "(file)"
@@ -80,12 +85,21 @@ class FileRejected(Exception):
 
 @dataclass
 class ParsedFile:
-    """What one file yields: an article and its body, or the errors; warnings either way."""
+    """What one file yields: an article and its body, or the errors; warnings either way.
+
+    At most `MAX_KEPT` errors and warnings are kept; `*_total` counts them all.
+    """
 
     article: Article | None = None
     body: str = ""
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    error_total: int = 0
+    warning_total: int = 0
+
+    def __post_init__(self) -> None:
+        self.error_total = max(self.error_total, len(self.errors))
+        self.warning_total = max(self.warning_total, len(self.warnings))
 
     @property
     def is_valid(self) -> bool:
@@ -98,7 +112,7 @@ def parse_article_file(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Pa
         text = _decode(data, max_bytes)
         front_matter, body = _split_front_matter(text)
         root = _compose(front_matter)
-        raw = _construct(root)
+        raw = _construct(root, max_bytes)
     except FileRejected as rejected:
         return ParsedFile(errors=[rejected.diagnostic])
     return _validate(raw, root, body)
@@ -132,7 +146,7 @@ def _split_front_matter(text: str) -> tuple[str, str]:
             Diagnostic(
                 loc=FRONT_MATTER_LOC,
                 msg="file must start with a line '---' that opens the YAML front matter",
-                value=shorten(first_line),
+                value=first_line,
                 line=1,
             )
         )
@@ -248,24 +262,24 @@ def _duplicate_key(key_node: Node) -> FileRejected:
         Diagnostic(
             loc=key_node.value,
             msg="duplicate key: each key may appear once in a mapping",
-            value=shorten(key_node.value),
+            value=key_node.value,
             line=key_node.start_mark.line + _LINE_OFFSET,
             column=key_node.start_mark.column + 1,
         )
     )
 
 
-def _too_many_values(node: Node) -> FileRejected:
+def _too_much_expansion(node: Node, what: str) -> FileRejected:
     return FileRejected(
         Diagnostic(
             loc=FRONT_MATTER_LOC,
-            msg=f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values",
+            msg=f"YAML aliases expand to more than {what}",
             line=node.start_mark.line + _LINE_OFFSET,
         )
     )
 
 
-def _construct(root: Node | None) -> dict[str, Any]:
+def _construct(root: Node | None, max_chars: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     if root is None:
         return {}
     if not isinstance(root, MappingNode):
@@ -277,18 +291,57 @@ def _construct(root: Node | None) -> dict[str, Any]:
                 line=root.start_mark.line + _LINE_OFFSET,
             )
         )
+    builder = _NodeBuilder(max_chars)
     try:
-        data, _ = _NodeBuilder().build(root)
+        data, _ = builder.build(root)
     except yaml.YAMLError as error:
         raise _yaml_problem(error) from None
     except (ValueError, TypeError, LookupError, ArithmeticError) as error:
         # PyYAML's constructors raise these for explicitly tagged values they
         # cannot read (`!!int x1`, `!!bool maybe` is a KeyError there).
         raise FileRejected(Diagnostic(loc=FRONT_MATTER_LOC, msg=f"invalid YAML value: {error}")) from None
-    for key in data:
-        if not isinstance(key, str):
-            raise FileRejected(Diagnostic(loc=str(key), msg="field names must be text", value=shorten(key), line=None))
+    if builder.needs_json_check:
+        problem = _json_problem(data, "")
+        if problem is not None:
+            loc, msg = problem
+            raise FileRejected(Diagnostic(loc=loc or FRONT_MATTER_LOC, msg=msg, line=_line_of(root, loc)))
     return data
+
+
+_DESCRIBED = {bytes: "binary data (!!binary)", set: "a set (!!set)", tuple: "pairs (!!omap or !!pairs)"}
+
+
+def _json_problem(value: Any, path: str) -> tuple[str, str] | None:
+    """Where the data holds something a JSON answer cannot carry faithfully, and what.
+
+    Served articles are JSON: integers beyond 2^53 - 1 lose digits in most
+    clients, NaN and infinities are not JSON, and binary data, sets and pairs
+    have no JSON form. Dates given an explicit `!!timestamp` become text.
+    """
+    stack: list[tuple[Any, str, Any, Any]] = [(value, path, None, None)]
+    while stack:
+        item, where, holder, slot = stack.pop()
+        if isinstance(item, bool) or item is None or isinstance(item, str):
+            continue
+        if isinstance(item, int):
+            if abs(item) > MAX_SAFE_INTEGER:
+                return where, f"integers must be at most {MAX_SAFE_INTEGER} in size (JSON-safe)"
+        elif isinstance(item, float):
+            if item != item or item in (float("inf"), float("-inf")):
+                return where, "must be a finite number (NaN and infinities are not JSON)"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    return where or FRONT_MATTER_LOC, f"field names must be text, found {type(key).__name__}"
+                stack.append((child, f"{where}.{key}" if where else key, item, key))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{index}]", item, index) for index, child in enumerate(item))
+        elif isinstance(item, (datetime, date)) and holder is not None:
+            holder[slot] = item.isoformat()
+        else:
+            described = next((text for kind, text in _DESCRIBED.items() if isinstance(item, kind)), type(item).__name__)
+            return where, f"{described} cannot be served as JSON: write it as text"
+    return None
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -302,6 +355,22 @@ _PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
 _BOOLEANS = yaml.constructor.SafeConstructor.bool_values  # PyYAML's own table
+# A node's weight is values + text characters x this: both totals fit one integer.
+_WEIGHT_PER_CHAR = 1 << 40
+# 2^53 - 1 has 16 digits: a decimal of 16 or more is range-checked, and one
+# longer than 16 is never converted (Python refuses past 4,300 digits, and
+# converting is quadratic): it stands for "too large" with its sign.
+_SAFE_DIGITS = 16
+_TOO_LARGE = MAX_SAFE_INTEGER + 1
+
+
+def _decimal(text: str) -> tuple[int, bool]:
+    """A plain decimal integer, and whether it may lie outside the JSON-safe range."""
+    if len(text) < _SAFE_DIGITS:
+        return int(text), False
+    if len(text.lstrip("+-").lstrip("0")) > _SAFE_DIGITS:
+        return (-_TOO_LARGE if text.startswith("-") else _TOO_LARGE), True
+    return int(text), True
 
 
 def _boolean(text: str) -> bool:
@@ -324,19 +393,23 @@ class _NodeBuilder:
     parts have passed the same checks.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_chars: int = DEFAULT_MAX_BYTES) -> None:
         self._built: dict[int, tuple[Any, int]] = {}  # an alias reuses its object, as in PyYAML
         self._in_progress: set[int] = set()
         self._loader: _ArticleYamlLoader | None = None
+        self._max_chars = max_chars
+        # Set when a value may not be JSON-safe (built by PyYAML, or a long integer).
+        self.needs_json_check = False
 
     def build(self, node: Node, depth: int = 0) -> tuple[Any, int]:
-        """The node's value, and how many values it stands for with aliases expanded."""
+        """The node's value, and its weight with aliases expanded: one per value
+        plus `_CHARS_PER_WEIGHT`-th of its text, so both limits are one sum."""
         if type(node) is ScalarNode:
-            return self._scalar(node), 1
+            return self._scalar(node), 1 + len(node.value) * _WEIGHT_PER_CHAR
         known = self._built.get(id(node))
         if known is not None:
             return known
-        if depth > MAX_DEPTH:
+        if depth >= MAX_DEPTH:  # the root is at depth 0: MAX_DEPTH containers in all
             raise _too_deep(node.start_mark)
         if id(node) in self._in_progress:
             raise _recursive_alias(node)
@@ -353,17 +426,25 @@ class _NodeBuilder:
         else:
             built, total = self._by_pyyaml(node, depth)
         self._in_progress.discard(id(node))
-        if total > MAX_EXPANDED_NODES:
-            raise _too_many_values(node)
+        self._check_expansion(node, total)
         self._built[id(node)] = (built, total)
         return built, total
+
+    def _check_expansion(self, node: Node, total: int) -> None:
+        values, chars = total % _WEIGHT_PER_CHAR, total // _WEIGHT_PER_CHAR
+        if values > MAX_EXPANDED_NODES or total >= _WEIGHT_PER_CHAR * (MAX_EXPANDED_NODES + 1):
+            raise _too_much_expansion(node, f"{MAX_EXPANDED_NODES} values")
+        if chars > self._max_chars:
+            raise _too_much_expansion(node, f"{self._max_chars} characters of text")
 
     def _scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         if tag == _STR:
             return node.value
         if tag == _INT and _PLAIN_DECIMAL.fullmatch(node.value):
-            return int(node.value)
+            number, check = _decimal(node.value)
+            self.needs_json_check |= check
+            return number
         if tag == _BOOL:
             return _boolean(node.value)
         if tag == _NULL:
@@ -380,7 +461,7 @@ class _NodeBuilder:
                 raise _duplicate_key(key_node)
             value, size = self.build(value_node, depth + 1)
             built[key_node.value] = value
-            total += 1 + size
+            total += 1 + len(key_node.value) * _WEIGHT_PER_CHAR + size
         return built, total
 
     def _by_pyyaml(self, node: Node, depth: int) -> tuple[Any, int]:
@@ -402,39 +483,53 @@ class _NodeBuilder:
         return self._pyyaml(node), total
 
     def _pyyaml(self, node: Node) -> Any:
+        self.needs_json_check = True
         if self._loader is None:
             self._loader = _ArticleYamlLoader("")
         return self._loader.construct_object(node, deep=True)
 
 
 def _validate(raw: dict[str, Any], root: Node | None, body: str) -> ParsedFile:
+    lines = _LineFinder(root)
     try:
         article = Article.model_validate(raw)
     except ValidationError as error:
-        return ParsedFile(errors=[_from_pydantic(item, root) for item in error.errors()])
-    warnings = [
-        Diagnostic(
-            loc=loc,
-            msg="unknown field: kept and served as it is",
-            value=shorten(value),
-            line=_line_of(root, loc),
+        errors = Bounded()
+        for item in error.errors():
+            errors.add(_from_pydantic(item, lines) if not errors.full else _COUNTED)
+        return ParsedFile(errors=errors.kept, error_total=errors.total)
+    warnings = Bounded()
+    for loc, value in unknown_keys(article):
+        if warnings.full:  # counted, not built: a file may hold tens of thousands
+            warnings.total += 1
+            continue
+        secret = is_secret_loc(loc)
+        warnings.add(
+            Diagnostic(
+                loc=loc,
+                msg="unknown field: stored, never served" if secret else "unknown field: kept and served as it is",
+                value=value,
+                line=lines.line_of(loc),
+            )
         )
-        for loc, value in unknown_keys(article)
-    ]
-    warnings.extend(_zone_less_warnings(raw, root))
-    return ParsedFile(article=article, body=body, warnings=warnings)
+    warnings.extend(_zone_less_warnings(raw, lines))
+    return ParsedFile(article=article, body=body, warnings=warnings.kept, warning_total=warnings.total)
 
 
-def _from_pydantic(item: Any, root: Node | None) -> Diagnostic:
+# Stands for an error past the kept ones: only counted.
+_COUNTED = Diagnostic(loc=FILE_LOC, msg="")
+
+
+def _from_pydantic(item: Any, lines: _LineFinder) -> Diagnostic:
     loc = format_loc(tuple(item["loc"]))
     msg = str(item["msg"]).removeprefix("Value error, ")
     if item["type"] == "missing":
         msg = "required field is missing"
-    value = None if item["type"] == "missing" else shorten(item.get("input"))
-    return Diagnostic(loc=loc, msg=msg, value=value, line=_line_of(root, loc))
+    value = None if item["type"] == "missing" else item.get("input")
+    return Diagnostic(loc=loc, msg=msg, value=value, line=lines.line_of(loc))
 
 
-def _zone_less_warnings(raw: dict[str, Any], root: Node | None) -> list[Diagnostic]:
+def _zone_less_warnings(raw: dict[str, Any], lines: _LineFinder) -> list[Diagnostic]:
     holders: list[tuple[str, Any]] = [("", raw)]
     related = raw.get("related")
     if isinstance(related, list):
@@ -450,8 +545,8 @@ def _zone_less_warnings(raw: dict[str, Any], root: Node | None) -> list[Diagnost
                     Diagnostic(
                         loc=loc,
                         msg="date-time has no time zone; it is taken as UTC",
-                        value=shorten(holder[name]),
-                        line=_line_of(root, loc),
+                        value=holder[name],
+                        line=lines.line_of(loc),
                     )
                 )
     return warnings
@@ -460,21 +555,42 @@ def _zone_less_warnings(raw: dict[str, Any], root: Node | None) -> list[Diagnost
 _LOC_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def _line_of(root: Node | None, loc: str) -> int | None:
-    """The file line of the deepest node on a field path that exists in the YAML."""
-    node = root
-    line = None
-    for match in _LOC_PART.finditer(loc):
-        name, index = match.group(1), match.group(2)
-        if isinstance(node, MappingNode) and name is not None:
-            pair = next((pair for pair in node.value if pair[0].value == name), None)
-            if pair is None:
+class _LineFinder:
+    """File lines of field paths; each mapping is indexed once, so many lookups stay linear."""
+
+    def __init__(self, root: Node | None) -> None:
+        self._root = root
+        self._indexes: dict[int, dict[str, tuple[Node, Node]]] = {}
+
+    def _pairs(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+        index = self._indexes.get(id(node))
+        if index is None:
+            index = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node.value, str):
+                    index.setdefault(key_node.value, (key_node, value_node))
+            self._indexes[id(node)] = index
+        return index
+
+    def line_of(self, loc: str) -> int | None:
+        """The file line of the deepest node on a field path that exists in the YAML."""
+        node = self._root
+        line = None
+        for match in _LOC_PART.finditer(loc):
+            name, index = match.group(1), match.group(2)
+            if isinstance(node, MappingNode) and name is not None:
+                pair = self._pairs(node).get(name)
+                if pair is None:
+                    return line
+                line = pair[0].start_mark.line + _LINE_OFFSET
+                node = pair[1]
+            elif isinstance(node, SequenceNode) and index is not None and int(index) < len(node.value):
+                node = node.value[int(index)]
+                line = node.start_mark.line + _LINE_OFFSET
+            else:
                 return line
-            line = pair[0].start_mark.line + _LINE_OFFSET
-            node = pair[1]
-        elif isinstance(node, SequenceNode) and index is not None and int(index) < len(node.value):
-            node = node.value[int(index)]
-            line = node.start_mark.line + _LINE_OFFSET
-        else:
-            return line
-    return line
+        return line
+
+
+def _line_of(root: Node | None, loc: str) -> int | None:
+    return _LineFinder(root).line_of(loc)

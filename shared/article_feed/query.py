@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from article_feed.cursor import decode_cursor, encode_cursor, fingerprint
 from article_feed.identity import id_problem
 from article_feed.storage import FEED_LIST, ListFilters, list_key, sort_moment
+from article_feed.text import match_key
 from article_feed.utc import format_utc
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def list_articles(store: ArticleStore, query: ArticleQuery, secret: bytes) -> Ar
 def _filter_value(value: str | None, chosen: tuple[str, str | None] | None, kind: str) -> str | None:
     if value is None or (chosen and chosen[0] == kind):
         return None
-    return value.casefold()
+    return match_key(value)
 
 
 def get_article(store: ArticleStore, article_id: str) -> StoredArticle | None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from article_feed.diagnostics import Diagnostic
+from article_feed.diagnostics import Bounded, Diagnostic
 
 Status = Literal["accepted", "rejected", "deleted"]
 _SEQUENCER_WIDTH = 64
@@ -68,8 +68,22 @@ class IngestionRecord(BaseModel):
     article_id: str | None = None
     errors: list[Diagnostic] = Field(default_factory=list)
     warnings: list[Diagnostic] = Field(default_factory=list)
+    # How many there were: a record keeps at most 100 of each (diagnostics.MAX_KEPT).
+    error_count: int = 0
+    warning_count: int = 0
     sequencer: str | None = None
     etag: str | None = None
     version_id: str | None = None
     event_time: str | None = None
     processed_at: str
+
+    @model_validator(mode="after")
+    def _bounded(self) -> IngestionRecord:
+        """However many problems a file has, its record stays small enough to store and read."""
+        for name in ("errors", "warnings"):
+            bounded = Bounded()
+            bounded.extend(getattr(self, name))
+            setattr(self, name, bounded.kept)
+            count = f"{name[:-1]}_count"
+            setattr(self, count, max(getattr(self, count), bounded.total))
+        return self

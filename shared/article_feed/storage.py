@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ParamValidationError
 
 from article_feed.cursor import InvalidCursor
+from article_feed.limits import MAX_STORED_DOCUMENT_BYTES, MAX_SUMMARY_BYTES, stored_content
 from article_feed.records import IngestionRecord, sequencer_order
+from article_feed.text import match_key
+from article_feed.views import summary_view
 
 if TYPE_CHECKING:
     from article_feed.model import Article
@@ -29,10 +33,6 @@ _RECORD_SK = "R"
 _CLAIM_SK = "U"
 _TOPIC_COUNTS = "COUNT#TOPIC"
 _PROVIDER_COUNTS = "COUNT#PROVIDER"
-# DynamoDB items hold at most 400 KB; a list entry repeats the summary once per
-# list, and a transaction carries at most 4 MB.
-MAX_SUMMARY_BYTES = 16 * 1024
-MAX_STORED_DOCUMENT_BYTES = 350 * 1024
 # Entries a filtered list may read for one page before it answers short.
 MIN_READ_BUDGET = 500
 _SERIALIZER = TypeSerializer()
@@ -54,6 +54,10 @@ class TooLargeToStore(Exception):
     def __init__(self, loc: str, message: str) -> None:
         super().__init__(message)
         self.loc = loc
+
+
+class StoreRefused(Exception):
+    """DynamoDB refused the write as invalid: the same article would be refused every time."""
 
 
 class StaleEvent(Exception):
@@ -102,6 +106,15 @@ class ListFilters:
 
 
 @dataclass(frozen=True)
+class Ordering:
+    """What ingest needs to put a key's events in S3's order: the last applied
+    sequencer, and the last record when it can still be read."""
+
+    sequencer: str | None
+    record: IngestionRecord | None
+
+
+@dataclass(frozen=True)
 class StoredArticle:
     """An article as stored: its file fields plus what ingest knows about it."""
 
@@ -114,7 +127,7 @@ class StoredArticle:
 
 def list_key(kind: str, value: str) -> str:
     """The `ByList` partition of one list: `TOPIC#ai`, `PROVIDER#fool.com`…"""
-    return f"{kind}#{value.casefold()}"
+    return f"{kind}#{match_key(value)}"
 
 
 def sort_moment(published: str) -> str:
@@ -147,17 +160,36 @@ def _from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
 
 
+def _is_position_in(position: dict[str, str], list_name: str, lower: str, upper: str) -> bool:
+    """A page position is exactly a list entry's key, inside the query's list and range:
+    anything else would make DynamoDB refuse the read (or start it elsewhere)."""
+    if set(position) != {"pk", "sk", "list_pk", "list_sk"}:
+        return False
+    moment, _, article_id = position["list_sk"].rpartition("#")
+    return (
+        position["list_pk"] == list_name
+        and lower <= position["list_sk"] <= upper
+        and bool(moment)
+        and position["pk"] == _article_pk(article_id)
+        and position["sk"] == f"IDX#{list_name}"
+    )
+
+
+def _readable_record(item: dict[str, Any]) -> IngestionRecord | None:
+    from pydantic import ValidationError
+
+    try:
+        return IngestionRecord.model_validate_json(item["record"])
+    except (ValidationError, KeyError, TypeError, ValueError):
+        return None
+
+
 def _summary(attribute: dict[str, Any]) -> dict[str, Any]:
     """A list entry's summary: zlib-compressed JSON, or plain JSON text as written
     before summaries were compressed (such entries stay readable)."""
     if "B" in attribute:
         return dict(json.loads(zlib.decompress(attribute["B"])))
     return dict(json.loads(attribute["S"]))
-
-
-def summary_of(document: dict[str, Any]) -> dict[str, Any]:
-    """The article without the fields a list does not serve."""
-    return {name: value for name, value in document.items() if name not in ("related", "body", "secured")}
 
 
 def _lists_of(document: dict[str, Any]) -> dict[str, str]:
@@ -192,7 +224,6 @@ class _ArticleItems:
         lists = _lists_of(document)
         # The whole file is stored compressed: an article of up to 1 MiB must fit
         # DynamoDB's 400 KB item limit, and fewer bytes are fewer write units.
-        content = json.dumps({"article": document, "body": body}, ensure_ascii=False)
         article = {
             "pk": _article_pk(article_id),
             "sk": _ARTICLE_SK,
@@ -202,14 +233,14 @@ class _ArticleItems:
             "lists": lists,
             "rev": revision,
             "ingested_at": ingested_at,
-            "doc": zlib.compress(content.encode(), 6),
+            "doc": stored_content(document, body),
         }
         if len(article["doc"]) > MAX_STORED_DOCUMENT_BYTES:
             raise TooLargeToStore(
                 "body", f"the article is larger than {MAX_STORED_DOCUMENT_BYTES} bytes even compressed"
             )
         summary = json.dumps(
-            {"id": article_id, **summary_of(document), "sourceKey": key, "ingestedAt": ingested_at},
+            {"id": article_id, **summary_view(document), "sourceKey": key, "ingestedAt": ingested_at},
             ensure_ascii=False,
         ).encode()
         if len(summary) > MAX_SUMMARY_BYTES:
@@ -224,10 +255,10 @@ class _ArticleItems:
         filters = {
             "quality": document.get("quality"),
             "published": document.get("published"),
-            "topic_keys": [topic.casefold() for topic in document.get("topics") or []],
-            "provider_key": (provider.get("domain") or "").casefold() or None,
-            "category_key": (document.get("category") or "").casefold() or None,
-            "type_key": (document.get("type") or "").casefold() or None,
+            "topic_keys": [match_key(topic) for topic in document.get("topics") or []],
+            "provider_key": match_key(provider.get("domain") or "") or None,
+            "category_key": match_key(document.get("category") or "") or None,
+            "type_key": match_key(document.get("type") or "") or None,
         }
         entries = [
             {
@@ -264,11 +295,20 @@ class ArticleStore:
     def get_ingestion(self, key: str) -> IngestionRecord | None:
         """The last applied outcome for an object key, read consistently."""
         item = self._get(_record_pk(key), _RECORD_SK, consistent=True)
-        return IngestionRecord.model_validate_json(item["record"]) if item else None
+        return _readable_record(item) if item else None
 
-    def save_record(self, record: IngestionRecord) -> None:
+    def get_ordering(self, key: str) -> Ordering | None:
+        """The key's last applied sequencer and record; a record that cannot be read
+        (written by an older version) never blocks the key's later events."""
+        item = self._get(_record_pk(key), _RECORD_SK, consistent=True)
+        if item is None:
+            return None
+        sequencer = item.get("sequencer") or item.get("seq_order") or None
+        return Ordering(sequencer, _readable_record(item))
+
+    def save_record(self, record: IngestionRecord, *, carried: bool = False) -> None:
         """Write an outcome that leaves articles alone (a rejection, a no-op delete)."""
-        self._transact([self._record_put(record)])
+        self._transact([self._record_put(record, carried=carried)])
 
     # --- articles ------------------------------------------------------------
 
@@ -277,7 +317,9 @@ class ArticleStore:
         item = self._get(_article_pk(article_id), _ARTICLE_SK, consistent=False)
         return self._stored(item) if item else None
 
-    def save_article(self, article: Article, body: str, record: IngestionRecord, ingested_at: str) -> None:
+    def save_article(
+        self, article: Article, body: str, record: IngestionRecord, ingested_at: str, *, carried: bool = False
+    ) -> None:
         """Store a valid article and its lists, claims and counters in one transaction.
 
         Raises ArticleConflict when another key owns the id or the webUrl,
@@ -290,9 +332,12 @@ class ArticleStore:
             raise ArticleConflict("id", article_id, current["source_key"], article_id)
 
         revision = int(current["rev"]) + 1 if current else 1
-        items = _ArticleItems.build(article_id, record.key, article.to_document(), body, ingested_at, revision)
+        try:
+            items = _ArticleItems.build(article_id, record.key, article.to_document(), body, ingested_at, revision)
+        except (TypeError, ValueError, OverflowError) as error:  # pure: the same article fails every time
+            raise StoreRefused(f"{type(error).__name__}: {error}") from error
         old_lists: dict[str, str] = current["lists"] if current else {}
-        actions = [self._record_put(record)]  # first: _transact reads a failure there as a stale event
+        actions = [self._record_put(record, carried=carried)]  # first: _transact reads its failure as stale
         if current:
             actions.append(self._put(items.article, condition="rev = :rev", values={":rev": current["rev"]}))
         else:
@@ -348,10 +393,10 @@ class ArticleStore:
             for (counter_pk, value), counter in counters.items():
                 batch.put_item(Item=_to_item({"pk": counter_pk, "sk": value, **counter}))
 
-    def delete_article(self, article_id: str, record: IngestionRecord) -> None:
+    def delete_article(self, article_id: str, record: IngestionRecord, *, carried: bool = False) -> None:
         """Remove the key's article, its lists and claims, and record the delete."""
         current = self._get(_article_pk(article_id), _ARTICLE_SK, consistent=True)
-        actions = [self._record_put(record)]
+        actions = [self._record_put(record, carried=carried)]
         if current and current["source_key"] == record.key:
             actions.append(
                 self._delete(
@@ -385,9 +430,7 @@ class ArticleStore:
         expression, filter_values = filters.expression()
         condition = "list_pk = :list AND list_sk BETWEEN :lower AND :upper"
         values = {":list": list_name, ":lower": lower or "0", ":upper": (upper or "9999") + "#~", **filter_values}
-        if start is not None and not (
-            start.get("list_pk") == list_name and values[":lower"] <= start.get("list_sk", "") <= values[":upper"]
-        ):
+        if start is not None and not _is_position_in(start, list_name, values[":lower"], values[":upper"]):
             raise InvalidCursor("cursor does not belong to this query")
         request: dict[str, Any] = {
             "TableName": self._table,
@@ -490,15 +533,18 @@ class ArticleStore:
             "sk": _RECORD_SK,
             "status": record.status,
             "seq_order": sequencer_order(record.sequencer),
+            "sequencer": record.sequencer,
             "record": record.model_dump_json(),
         }
 
-    def _record_put(self, record: IngestionRecord) -> dict[str, Any]:
+    def _record_put(self, record: IngestionRecord, *, carried: bool = False) -> dict[str, Any]:
+        """The record's write, ordered by its sequencer. A `carried` sequencer is the
+        last applied one, kept by an event that had none (`articlectl reindex`)."""
         item = self._record_item(record)
         if record.sequencer:
             return self._put(
                 item,
-                condition="attribute_not_exists(pk) OR seq_order < :seq",
+                condition=f"attribute_not_exists(pk) OR seq_order {'<=' if carried else '<'} :seq",
                 values={":seq": sequencer_order(record.sequencer)},
             )
         return self._put(item)
@@ -543,4 +589,13 @@ class ArticleStore:
             )
             if 0 in failed:
                 raise StaleEvent from error
+            if any(reason.get("Code") == "ValidationError" for reason in reasons):
+                raise StoreRefused(str(error)) from error
             raise ConcurrentWrite(str(error), failed) from error
+        except ParamValidationError as error:  # refused before sending: the same request, the same refusal
+            raise StoreRefused(str(error)) from error
+        except self._client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ValidationException":
+                raise
+            # An item or a key too large, for instance: the same write fails every time.
+            raise StoreRefused(error.response["Error"].get("Message", "")) from error

@@ -73,7 +73,8 @@ CASES = {
     "date_impossible": (fields(publishedDateTime="2020-02-30T10:00:00Z"), "publishedDateTime"),
     "date_as_number": (fields(publishedDateTime=1585495800), "publishedDateTime"),
     "date_before_year_one_in_utc": (fields(publishedDateTime="0001-01-01T00:00:00+05:00"), "publishedDateTime"),
-    "quality_too_high": (fields(quality=101), "quality"),
+    "quality_past_json_safe": (fields(quality=2**53), "quality"),
+    "quality_negative": (fields(quality=-1), "quality"),
     "quality_wrong_type": (fields(quality="high"), "quality"),
     "quality_float": (fields(quality=69.5), "quality"),
     "heat_too_low": (fields(heat=-2), "heat"),
@@ -131,7 +132,7 @@ def test_field_error_carries_offending_value_shortened(stack, upload) -> None:
     error = ingestion(stack, "x/long.md")["errors"][0]
     assert error["loc"] == "webUrl"
     assert error["value"].startswith("ftp://aaa")
-    assert len(error["value"]) <= 120
+    assert len(error["value"]) <= 200
 
 
 def test_oversized_file_is_rejected_without_reading(stack, upload, monkeypatch) -> None:
@@ -245,7 +246,7 @@ def test_invalid_reupload_keeps_last_valid_version(stack, upload) -> None:
     upload({"a/story.md": fields()})
     before = stack.article_items()
 
-    upload({"a/story.md": fields(quality=500)})
+    upload({"a/story.md": fields(quality=-5)})
 
     record = ingestion(stack, "a/story.md")
     assert record["status"] == "rejected"
