@@ -334,8 +334,9 @@ def _json_problem(value: Any, path: str) -> tuple[str, str] | None:
                 if not isinstance(key, str):
                     return where or FRONT_MATTER_LOC, f"field names must be text, found {type(key).__name__}"
                 stack.append((child, f"{where}.{key}" if where else key, item, key))
+            stack[len(stack) - len(item) :] = reversed(stack[len(stack) - len(item) :])  # first problem first
         elif isinstance(item, list):
-            stack.extend((child, f"{where}[{index}]", item, index) for index, child in enumerate(item))
+            stack.extend((child, f"{where}[{index}]", item, index) for index, child in reversed(list(enumerate(item))))
         elif isinstance(item, (datetime, date)) and holder is not None:
             holder[slot] = item.isoformat()
         else:
@@ -432,7 +433,7 @@ class _NodeBuilder:
 
     def _check_expansion(self, node: Node, total: int) -> None:
         values, chars = total % _WEIGHT_PER_CHAR, total // _WEIGHT_PER_CHAR
-        if values > MAX_EXPANDED_NODES or total >= _WEIGHT_PER_CHAR * (MAX_EXPANDED_NODES + 1):
+        if values > MAX_EXPANDED_NODES:
             raise _too_much_expansion(node, f"{MAX_EXPANDED_NODES} values")
         if chars > self._max_chars:
             raise _too_much_expansion(node, f"{self._max_chars} characters of text")

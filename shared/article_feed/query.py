@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from article_feed.cursor import decode_cursor, encode_cursor, fingerprint
+from article_feed.cursor import InvalidCursor, decode_cursor, encode_cursor, fingerprint
 from article_feed.identity import id_problem
 from article_feed.storage import FEED_LIST, ListFilters, list_key, sort_moment
 from article_feed.text import match_key
@@ -96,7 +96,10 @@ def list_articles(store: ArticleStore, query: ArticleQuery, secret: bytes) -> Ar
             start = decode_cursor(query.cursor, owner, secret)
         except ValueError as error:
             raise BadParameter("cursor", str(error)) from None
-    summaries, position = store.query_list(list_name, lower, upper, filters, query.limit, start)
+    try:
+        summaries, position = store.query_list(list_name, lower, upper, filters, query.limit, start)
+    except InvalidCursor as error:  # signed by us, but its position is not one this query issues
+        raise BadParameter("cursor", str(error)) from None
     return ArticlePage(summaries, encode_cursor(position, owner, secret) if position else None)
 
 

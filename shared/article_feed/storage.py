@@ -544,7 +544,7 @@ class ArticleStore:
         if record.sequencer:
             return self._put(
                 item,
-                condition=f"attribute_not_exists(pk) OR seq_order {'<=' if carried else '<'} :seq",
+                condition=f"attribute_not_exists(seq_order) OR seq_order {'<=' if carried else '<'} :seq",
                 values={":seq": sequencer_order(record.sequencer)},
             )
         return self._put(item)

@@ -30,7 +30,12 @@ def test_api_function_can_only_read() -> None:
 
 def test_ingest_function_reads_s3_and_never_writes_it() -> None:
     granted = actions("IngestFunction")
-    assert {action for action in granted if action.startswith("s3:")} == {"s3:GetObject", "s3:GetObjectVersion"}
+    # ListBucket lets S3 answer 404 (not 403) for a key that holds no object; it writes nothing.
+    assert {action for action in granted if action.startswith("s3:")} == {
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+    }
     assert "dynamodb:Scan" not in granted
 
 
@@ -75,3 +80,40 @@ def test_aws_call_tracing_is_opt_in_and_invocations_are_always_traced() -> None:
     assert template["Conditions"]["TracesAwsCalls"] == {"Fn::Equals": [{"Ref": "TraceAwsCalls"}, "true"]}
     variables = resource("IngestFunction")["Properties"]["Environment"]["Variables"]
     assert variables["POWERTOOLS_TRACE_DISABLED"] == {"Fn::If": ["TracesAwsCalls", "false", "true"]}
+
+
+def test_every_alarm_notifies_the_alarm_topic_and_email_is_optional() -> None:
+    resources = load_template()["Resources"]
+    alarms = {name: item for name, item in resources.items() if item["Type"] == "AWS::CloudWatch::Alarm"}
+    watched = {(alarm["Properties"]["Namespace"], alarm["Properties"]["MetricName"]) for alarm in alarms.values()}
+    assert {
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("AWS/ApiGateway", "5XXError"),
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+    } <= watched
+    assert all(alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for alarm in alarms.values())
+    assert resources["AlarmEmailSubscription"]["Condition"] == "HasAlarmEmail"
+    assert load_template()["Parameters"]["AlarmEmail"]["Default"] == ""
+
+
+def test_table_and_bucket_survive_stack_deletion_and_replacement() -> None:
+    for name in ("ArticlesTable", "ArticlesBucket"):
+        assert resource(name)["DeletionPolicy"] == resource(name)["UpdateReplacePolicy"] == "Retain"
+    assert resource("ArticlesTable")["Properties"]["DeletionProtectionEnabled"] is True
+
+
+def test_ingestion_records_require_iam_and_the_other_routes_stay_public() -> None:
+    events = resource("ApiFunction")["Properties"]["Events"]
+    signed = {name: event for name, event in events.items() if "Auth" in event["Properties"]}
+    assert list(signed) == ["GetIngestion"]
+    assert signed["GetIngestion"]["Properties"]["Path"] == "/ingestions"
+    assert signed["GetIngestion"]["Properties"]["Auth"] == {"Authorizer": "AWS_IAM", "InvokeRole": "NONE"}
+
+
+def test_cursor_secret_is_made_per_deployment_and_never_derived_from_names() -> None:
+    secret = resource("CursorSigningSecret")
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    variable = resource("ApiFunction")["Properties"]["Environment"]["Variables"]["CURSOR_SECRET"]
+    assert variable == {"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningSecret}:SecretString}}"}
