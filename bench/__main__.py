@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bench import bytecode, cold_start, ingest_cost, parse, query_cost
+from bench import bytecode, cold_start, ingest_cost, parse, query_cost, worst_files
 from bench.emulator import emulator
 
 
@@ -31,6 +31,25 @@ def main() -> int:
             f"  IngestFunction peak RSS over {memory['files']} files of the example's size in one process "
             f"(10 records per event): {memory['first_event_mib']:.0f} MiB after the first event, "
             f"{memory['all_events_mib']:.0f} MiB after all"
+        )
+        secret = worst_files.cursor_secret_cost(endpoint)
+        print(
+            f"  Cursor secret: resolved by CloudFormation at deploy time, read from the environment: +0 calls. "
+            f"Reading it at cold start instead would cost {secret['with_call_ms'] - secret['boto3_ms']:.0f} ms "
+            f"(Secrets Manager client + GetSecretValue: {secret['with_call_ms']:.0f} ms vs boto3 alone "
+            f"{secret['boto3_ms']:.0f} ms, {secret['with_call_ms'] / secret['boto3_ms']:.2f}x)"
+        )
+    worst = worst_files.measure()
+    print(
+        f"Worst files within the 1 MiB limit (fresh process, check as ingest does; baseline: the example article "
+        f"{worst['baseline_ms']:.1f} ms, peak RSS {worst['baseline_mib']:.0f} MiB; the function has "
+        f"{worst['function_mib']} MB):"
+    )
+    for row in worst["rows"]:
+        print(
+            f"  {row['file']:<58} {row['bytes'] / 1024:5.0f} KiB  {row['verdict']:<8} {row['ms']:7.1f} ms "
+            f"({row['ms'] / worst['baseline_ms']:5.0f}x)  peak RSS {row['mib']:4.0f} MiB "
+            f"({row['mib'] / worst['function_mib']:.0%} of the function's memory)"
         )
     print("Deployment package: import with no cache to write, as on Lambda's read-only file systems:")
     for row in bytecode.measure(max(5, runs // 3)):

@@ -166,6 +166,8 @@ def _environment(endpoint: str, function: str) -> dict[str, str]:
         AWS_DEFAULT_REGION="us-east-1",
         AWS_LAMBDA_FUNCTION_NAME=function,
     )
+    if function == "ApiFunction":  # as on AWS: the template's secret, resolved at deploy time
+        environment["CURSOR_SECRET"] = "c" * 64
     return environment
 
 
