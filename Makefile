@@ -11,7 +11,10 @@ SAM_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.1
 CHECKOV_VENV := .venv-checkov
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test lint typecheck infra runtime-check dev bench fuzz reliability clean
+.PHONY: check test lint typecheck imports unit infra runtime-check dev bench fuzz reliability clean
+
+# The folders Lambda puts on sys.path (the layer and each function's CodeUri), for tools that import.
+IMPORT_PATH := shared:functions/api:functions/ingest:.
 
 $(STAMP): requirements-dev.txt shared/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,7 +60,18 @@ infra: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 typecheck: $(STAMP)
 	$(BIN)/mypy shared functions articlectl
 
-test: lint typecheck infra runtime-check
+# The layering as a checked contract (pyproject.toml, [tool.importlinter]).
+imports: $(STAMP)
+	PYTHONPATH=$(IMPORT_PATH) $(BIN)/lint-imports --no-cache
+
+# Fast tests: no emulator, no subprocess.
+unit: $(STAMP)
+	POWERTOOLS_LOG_LEVEL=CRITICAL $(BIN)/python -m pytest -q tests/unit
+
+# The inner loop (about a minute): lint, types, layering, unit tests.
+check: lint typecheck imports unit
+
+test: lint typecheck imports infra runtime-check
 	$(BIN)/python -m pytest
 
 # A longer schemathesis run than the one in `make test`.

@@ -21,8 +21,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
+from articlectl.lambdas import proxy_event
 from articlectl.template import REPOSITORY_ROOT, create_bucket, create_table, function_environment
 
 BUCKET = "articles"
@@ -90,44 +90,6 @@ class EventDelivery(threading.Thread):
         self.delivered += 1
 
 
-def proxy_event(method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes) -> dict[str, Any]:
-    """The REST API (payload v1) proxy event API Gateway builds for one request."""
-    url = urlsplit(raw_path)
-    pairs = parse_qsl(url.query, keep_blank_values=True)
-    multi_query: dict[str, list[str]] = {}
-    for name, value in pairs:
-        multi_query.setdefault(name, []).append(value)
-    multi_headers: dict[str, list[str]] = {}
-    for name, value in headers:
-        multi_headers.setdefault(name, []).append(value)
-    now = time.time()
-    return {
-        "resource": "/{proxy+}",
-        "path": url.path,
-        "httpMethod": method,
-        "headers": {name: values[-1] for name, values in multi_headers.items()},
-        "multiValueHeaders": multi_headers,
-        "queryStringParameters": {name: values[-1] for name, values in multi_query.items()} or None,
-        "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": {"proxy": url.path.lstrip("/")},
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": "/{proxy+}",
-            "httpMethod": method,
-            "path": url.path,
-            "stage": "local",
-            "protocol": "HTTP/1.1",
-            "requestId": f"local-{now:.6f}",
-            "requestTimeEpoch": int(now * 1000),
-            "identity": {"sourceIp": "127.0.0.1"},
-            "accountId": "000000000000",
-            "apiId": "local",
-        },
-        "body": base64.b64encode(body).decode() if body else None,
-        "isBase64Encoded": bool(body),
-    }
-
-
 def api_server(host: str, port: int, handler: Any, context: Any) -> ThreadingHTTPServer:
     """An HTTP server that answers through the API function's handler."""
     serialize = threading.Lock()  # the resolver keeps the current event in module state
@@ -188,9 +150,9 @@ def _load_samples(s3: Any, dynamodb: Any, timeout: float = 60.0) -> int:
     for path in samples:
         s3.put_object(Bucket=BUCKET, Key=f"samples/{path.name}", Body=path.read_bytes())
     deadline = time.monotonic() + timeout
-    from article_feed.storage import ArticleStore
+    from article_feed.dynamo.reader import ArticleReader
 
-    store = ArticleStore(dynamodb, TABLE)
+    store = ArticleReader(dynamodb, TABLE)
     pending = [f"samples/{path.name}" for path in samples]
     while pending and time.monotonic() < deadline:
         pending = [key for key in pending if store.get_ingestion(key) is None]

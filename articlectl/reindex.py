@@ -11,11 +11,12 @@ import sys
 from collections import Counter
 from typing import Any, TextIO
 
-from article_feed.identity import is_article_key
+from article_feed.aws_clients import aws_client
+from article_feed.domain.identity import is_article_key
+from article_feed.domain.records import ObjectEvent
+from article_feed.dynamo.writer import ArticleWriter
 from article_feed.ingest import IngestSettings, ingest_object_event
-from article_feed.objects import S3ObjectReader
-from article_feed.records import ObjectEvent
-from article_feed.storage import ArticleStore
+from article_feed.s3 import S3ObjectReader
 
 
 def progress_bar(done: int, total: int, stream: TextIO, width: int = 30) -> None:
@@ -27,11 +28,8 @@ def progress_bar(done: int, total: int, stream: TextIO, width: int = 30) -> None
 
 def run(session: Any, bucket: str, table: str, prefix: str, max_bytes: int, endpoint_url: str | None) -> int:
     """Re-ingest every article object under `prefix`; print a summary; 1 if any failed."""
-    from botocore.config import Config
-
-    config = Config(retries={"mode": "standard", "max_attempts": 5})
-    s3 = session.client("s3", endpoint_url=endpoint_url, config=config)
-    store = ArticleStore(session.client("dynamodb", endpoint_url=endpoint_url, config=config), table)
+    s3 = aws_client("s3", session, endpoint_url=endpoint_url)
+    store = ArticleWriter(aws_client("dynamodb", session, endpoint_url=endpoint_url), table)
     reader = S3ObjectReader(s3)
     settings = IngestSettings(max_bytes=max_bytes, key_prefix=prefix)
     objects = [

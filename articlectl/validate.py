@@ -16,10 +16,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from article_feed.checks import check_article
-from article_feed.diagnostics import Diagnostic
-from article_feed.identity import is_article_key
+from article_feed.domain.diagnostics import Diagnostic
+from article_feed.domain.identity import is_article_key
 from article_feed.parsing import DEFAULT_MAX_BYTES, FILE_LOC, ParsedFile
+from article_feed.parsing.checks import check_article
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -221,7 +221,7 @@ def measure(endpoint: str, s3: object, runs: int) -> list[dict[str, object]]:
 BATCH = """
 import json, sys
 sys.path[:0] = {paths!r}
-from ingest_handler import lambda_handler
+from ingest_function.handler import lambda_handler
 {context}
 peaks = []
 for event in json.loads(open(sys.argv[1]).read()):

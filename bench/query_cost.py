@@ -16,8 +16,8 @@ from bench import ROOT, handler_module
 
 
 def _articles(count: int) -> list[tuple[Any, str, Any]]:
+    from article_feed.domain.records import IngestionRecord
     from article_feed.parsing import parse_article_file
-    from article_feed.records import IngestionRecord
 
     loaded = []
     for number in range(count):
@@ -58,7 +58,7 @@ def measure(sizes: tuple[int, ...] = (1000, 10000), repeats: int = 30) -> list[d
 
     use_in_process_moto()
     api = handler_module("ApiFunction")  # also puts the layer (article_feed) on sys.path
-    from article_feed.storage import ArticleStore
+    from article_feed.dynamo.bulk import load_into_empty_table
 
     event = json.loads((ROOT / "events" / "apigw_list_articles.json").read_text())
     rows = []
@@ -66,7 +66,7 @@ def measure(sizes: tuple[int, ...] = (1000, 10000), repeats: int = 30) -> list[d
         with mock_aws():
             client = boto3.client("dynamodb")
             create_table(client, "articles")
-            ArticleStore(client, "articles").load_into_empty_table(_articles(size), "2026-11-26T00:00:00Z")
+            load_into_empty_table(client, "articles", _articles(size), "2026-11-26T00:00:00Z")
             timer = DynamoTimer()
             session = boto3.session.Session()
             session.events.register("before-call.dynamodb", timer.before)

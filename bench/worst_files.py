@@ -49,7 +49,7 @@ def worst_files() -> dict[str, bytes]:
 _PROBE = """
 import sys, time
 sys.path[:0] = [sys.argv[2]]
-from article_feed.checks import check_article
+from article_feed.parsing.checks import check_article
 data = open(sys.argv[1], "rb").read()
 started = time.perf_counter()
 checked = check_article("in/worst.md", data, max_bytes=1024 * 1024)

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from article_feed.checks import check_article, too_large
-from article_feed.diagnostics import Diagnostic
-from article_feed.identity import article_id_from_key, is_article_key
-from article_feed.parsing import DEFAULT_MAX_BYTES, FILE_LOC
-from article_feed.records import IngestionRecord, ObjectEvent, is_later
-from article_feed.storage import ArticleConflict, StaleEvent, StoreRefused, TooLargeToStore
+from article_feed.domain.diagnostics import Diagnostic
+from article_feed.domain.errors import ArticleConflict, StaleEvent, StoreRefused, TooLargeToStore
+from article_feed.domain.identity import article_id_from_key, is_article_key
+from article_feed.domain.records import IngestionRecord, ObjectEvent, is_later
+from article_feed.parsing.checks import check_article, too_large
+from article_feed.parsing.rejection import DEFAULT_MAX_BYTES, FILE_LOC
 
 if TYPE_CHECKING:
-    from article_feed.storage import ArticleStore, Ordering
+    from article_feed.domain.model import Article
 
 Outcome = Literal["accepted", "rejected", "deleted", "stale", "gone", "ignored", "unchanged"]
 
@@ -39,6 +39,34 @@ class ObjectReader(Protocol):
     """Reads an object (its current version when `version_id` is None); None when it does not exist."""
 
     def read(self, bucket: str, key: str, version_id: str | None, max_bytes: int) -> FetchedObject | None: ...
+
+
+class Ordering(Protocol):
+    """A key's last applied sequencer, and its last record when it can be read."""
+
+    @property
+    def sequencer(self) -> str | None: ...
+
+    @property
+    def record(self) -> IngestionRecord | None: ...
+
+
+class ArticleStore(Protocol):
+    """What ingest needs from storage: ordering state, atomic article writes, records.
+
+    `save_article` raises ArticleConflict, StaleEvent, StoreRefused or
+    TooLargeToStore (permanent), or anything else for a transient failure.
+    """
+
+    def get_ordering(self, key: str) -> Ordering | None: ...
+
+    def save_record(self, record: IngestionRecord, *, carried: bool = False) -> None: ...
+
+    def save_article(
+        self, article: Article, body: str, record: IngestionRecord, ingested_at: str, *, carried: bool = False
+    ) -> None: ...
+
+    def delete_article(self, article_id: str, record: IngestionRecord, *, carried: bool = False) -> None: ...
 
 
 @dataclass(frozen=True)

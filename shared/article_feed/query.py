@@ -1,38 +1,65 @@
 """The query use cases behind the HTTP API: lists, one article, counts, records.
 
-Every list is a Query on the `ByList` index partition chosen from the filters
-(the most selective one becomes the key, the others are filter expressions);
-the page is cut at `limit`, and the cursor resumes right after its last item.
+They speak the domain's language (a `ListRequest`, an article id); the reader
+port decides how to read it (which partition, which keys: dynamo/keys.py).
+A page is cut at `limit`, and its signed cursor resumes right after it.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from article_feed.cursor import InvalidCursor, decode_cursor, encode_cursor, fingerprint
-from article_feed.identity import id_problem
-from article_feed.storage import FEED_LIST, ListFilters, list_key, sort_moment
-from article_feed.text import match_key
-from article_feed.utc import format_utc
+from article_feed.domain.cursor import decode_cursor, encode_cursor, fingerprint
+from article_feed.domain.errors import BadParameter, InvalidCursor
+from article_feed.domain.identity import id_problem
+from article_feed.domain.lists import ListRequest
+from article_feed.domain.text import match_key
+from article_feed.domain.utc import format_utc
 
 if TYPE_CHECKING:
-    from article_feed.records import IngestionRecord
-    from article_feed.storage import ArticleStore, StoredArticle
+    from article_feed.domain.records import IngestionRecord
+
+__all__ = ["ArticleQuery", "ArticleReaderPort", "BadParameter", "list_articles"]
 
 
-class BadParameter(ValueError):
-    """A query parameter the client must fix; names the parameter."""
+class StoredArticleView(Protocol):
+    """What the API reads of a stored article."""
 
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}: {message}")
-        self.name = name
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def source_key(self) -> str: ...
+
+    @property
+    def document(self) -> dict[str, Any]: ...
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def ingested_at(self) -> str: ...
+
+
+class ArticleReaderPort(Protocol):
+    """What the query use cases need from storage."""
+
+    def get_article(self, article_id: str) -> StoredArticleView | None: ...
+
+    def get_ingestion(self, key: str) -> IngestionRecord | None: ...
+
+    def list_page(
+        self, request: ListRequest, limit: int, start: dict[str, str] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]: ...
+
+    def counters(self, kind: str) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
 class ArticleQuery:
-    """The filters of `GET /articles`, already type-checked by the HTTP layer."""
+    """The parameters of `GET /articles`, already type-checked by the HTTP layer."""
 
     topic: str | None = None
     provider: str | None = None
@@ -69,27 +96,29 @@ def parse_moment(name: str, value: str, *, end_of_day: bool) -> datetime:
         raise BadParameter(name, f"{value!r} is out of range once converted to UTC") from None
 
 
-def list_articles(store: ArticleStore, query: ArticleQuery, secret: bytes) -> ArticlePage:
-    """One page of `GET /articles`: newest first, ties by id descending."""
-    lower = upper = None
-    if query.from_:
-        lower = sort_moment(format_utc(parse_moment("from", query.from_, end_of_day=False)))
-    if query.to:
-        upper = sort_moment(format_utc(parse_moment("to", query.to, end_of_day=True)))
+def list_request(query: ArticleQuery) -> ListRequest:
+    """The list the query asks for; a bad time range is a 400 naming `from`."""
+    lower = format_utc(parse_moment("from", query.from_, end_of_day=False)) if query.from_ else None
+    upper = format_utc(parse_moment("to", query.to, end_of_day=True)) if query.to else None
     if lower and upper and lower > upper:
         raise BadParameter("from", "must not be later than to")
-    keyed = [("TOPIC", query.topic), ("PROVIDER", query.provider), ("CATEGORY", query.category), ("TYPE", query.type)]
-    chosen = next(((kind, value) for kind, value in keyed if value is not None), None)
-    list_name = list_key(*chosen) if chosen else FEED_LIST
-    filters = ListFilters(
-        topic=_filter_value(query.topic, chosen, "TOPIC"),
-        provider=_filter_value(query.provider, chosen, "PROVIDER"),
-        category=_filter_value(query.category, chosen, "CATEGORY"),
-        type=_filter_value(query.type, chosen, "TYPE"),
+    return ListRequest(
+        topic=query.topic,
+        provider=query.provider,
+        category=query.category,
+        type=query.type,
         min_quality=query.min_quality,
         published=query.published,
+        lower=lower,
+        upper=upper,
     )
-    owner = fingerprint({"list": list_name, "lower": lower, "upper": upper, **asdict(filters)})
+
+
+def list_articles(store: ArticleReaderPort, query: ArticleQuery, secret: bytes) -> ArticlePage:
+    """One page of `GET /articles`: newest first, ties by id descending."""
+    request = list_request(query)
+    # Two spellings of one filter (`AI`, `ai`) are one query: their cursors are interchangeable.
+    owner = fingerprint({name: match_key(v) if isinstance(v, str) else v for name, v in asdict(request).items()})
     start = None
     if query.cursor is not None:
         try:
@@ -97,32 +126,26 @@ def list_articles(store: ArticleStore, query: ArticleQuery, secret: bytes) -> Ar
         except ValueError as error:
             raise BadParameter("cursor", str(error)) from None
     try:
-        summaries, position = store.query_list(list_name, lower, upper, filters, query.limit, start)
+        summaries, position = store.list_page(request, query.limit, start)
     except InvalidCursor as error:  # signed by us, but its position is not one this query issues
         raise BadParameter("cursor", str(error)) from None
     return ArticlePage(summaries, encode_cursor(position, owner, secret) if position else None)
 
 
-def _filter_value(value: str | None, chosen: tuple[str, str | None] | None, kind: str) -> str | None:
-    if value is None or (chosen and chosen[0] == kind):
-        return None
-    return match_key(value)
-
-
-def get_article(store: ArticleStore, article_id: str) -> StoredArticle | None:
+def get_article(store: ArticleReaderPort, article_id: str) -> StoredArticleView | None:
     """The article, or None for an unknown (or impossible) id."""
     if id_problem(article_id):
         return None
     return store.get_article(article_id)
 
 
-def topic_counts(store: ArticleStore) -> list[dict[str, Any]]:
+def topic_counts(store: ArticleReaderPort) -> list[dict[str, Any]]:
     """Every topic with its number of articles, most articles first."""
     counters = store.counters("TOPIC")
     return [{"topic": c["display"], "count": c["n"]} for c in _by_count(counters)]
 
 
-def provider_counts(store: ArticleStore) -> list[dict[str, Any]]:
+def provider_counts(store: ArticleReaderPort) -> list[dict[str, Any]]:
     """Every provider domain with its name and number of articles, most first."""
     counters = store.counters("PROVIDER")
     return [{"domain": c["display"], "name": c.get("provider_name"), "count": c["n"]} for c in _by_count(counters)]
@@ -132,6 +155,6 @@ def _by_count(counters: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(counters, key=lambda counter: (-counter["n"], counter["display"].casefold()))
 
 
-def get_ingestion(store: ArticleStore, key: str) -> IngestionRecord | None:
+def get_ingestion(store: ArticleReaderPort, key: str) -> IngestionRecord | None:
     """The ingestion record of an object key."""
     return store.get_ingestion(key)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import boto3
 import pytest
 
+from article_feed.domain.records import IngestionRecord
+from article_feed.dynamo.bulk import load_into_empty_table
 from article_feed.parsing import parse_article_file
-from article_feed.records import IngestionRecord
-from article_feed.storage import ArticleStore
-from tests.conftest import api_caller, emulated_stack
 from tests.corpus import article_file
+from tests.support.api import api_caller
+from tests.support.aws import emulated_stack
 
 
 def fill(stack, count: int) -> None:
@@ -19,7 +20,7 @@ def fill(stack, count: int) -> None:
         parsed = parse_article_file(file.data)
         record = IngestionRecord(key=file.key, status="accepted", article_id=file.article_id, processed_at="now")
         articles.append((parsed.article, parsed.body, record))
-    ArticleStore(stack.dynamodb, stack.table).load_into_empty_table(articles, "2026-11-26T00:00:00.000Z")
+    load_into_empty_table(stack.dynamodb, stack.table, articles, "2026-11-26T00:00:00.000Z")
 
 
 class CallRecorder:
@@ -39,7 +40,7 @@ class CallRecorder:
 
 @pytest.mark.parametrize("count", [10, 1000])
 def test_lists_query_and_read_about_limit_items(count, monkeypatch) -> None:
-    import api_handler
+    from api_function import handler as api_handler
 
     with emulated_stack() as stack:
         fill(stack, count)

@@ -6,8 +6,9 @@ import zlib
 
 import pytest
 
-from tests.conftest import EVENTS, answer_of, aws_error, load_event, on_aws_calls
 from tests.corpus import EXAMPLE
+from tests.support.api import answer_of
+from tests.support.aws import EVENTS, aws_error, load_event, on_aws_calls
 
 
 def test_get_article_serves_everything_but_secured(stack, upload, call_api) -> None:
@@ -114,8 +115,9 @@ def test_every_api_event_file_is_answered(stack, upload, api_handler, lambda_con
 
 
 def test_counts_follow_updates_and_deletes(stack, upload, ingest_handler, call_api) -> None:
-    from tests.conftest import LambdaContext, s3_record
+    from articlectl.lambdas import LocalContext
     from tests.corpus import render
+    from tests.support.aws import s3_record
 
     def article(url: str, topics: list[str], domain: str) -> bytes:
         fields = {
@@ -138,7 +140,7 @@ def test_counts_follow_updates_and_deletes(stack, upload, ingest_handler, call_a
     assert [(p["domain"], p["count"]) for p in call_api("/providers").json()["items"]] == [("e.com", 1), ("f.org", 1)]
 
     stack.s3.delete_object(Bucket=stack.bucket, Key="a/two.md")
-    ingest_handler.lambda_handler({"Records": [s3_record("a/two.md", created=False)]}, LambdaContext())
+    ingest_handler.lambda_handler({"Records": [s3_record("a/two.md", created=False)]}, LocalContext("IngestFunction"))
     assert call_api("/topics").json()["items"] == [{"topic": "Climate", "count": 1}]
     assert call_api("/providers").json()["items"] == [{"domain": "f.org", "name": "F.ORG", "count": 1}]
     assert [item["id"] for item in call_api("/articles", {"topic": "ai"}).json()["items"]] == []

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import corpus_api
 from tests.corpus import corpus
+from tests.support.api import corpus_api
 
 CORPUS = corpus()
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from articlectl.__main__ import main
-from tests.conftest import ingestion, stored_article
 from tests.corpus import EXAMPLE, corpus
+from tests.support.aws import ingestion, stored_article
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,10 +12,11 @@ import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from tests.conftest import LambdaContext, aws_error, emulated_stack, on_aws_calls, s3_record
+from articlectl.lambdas import LocalContext
 from tests.corpus import render
+from tests.support.aws import aws_error, emulated_stack, on_aws_calls, s3_record
 
-CONTEXT = LambdaContext()
+CONTEXT = LocalContext("IngestFunction")
 
 
 def normalized(stack) -> list[dict[str, Any]]:
@@ -53,7 +54,7 @@ def article(number: int, version: int, topics: list[str]) -> bytes:
 
 @pytest.fixture
 def ingest():
-    module = importlib.import_module("ingest_handler")
+    module = importlib.import_module("ingest_function.handler")
     module._dependencies.cache_clear()
     yield module
     module._dependencies.cache_clear()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from tests.conftest import aws_error, ingestion, on_aws_calls, s3_record, stored_article
 from tests.corpus import corpus, render
+from tests.support.aws import aws_error, ingestion, on_aws_calls, s3_record, stored_article
 
 V1, V2 = corpus(2)
 KEY = "articles/story.md"

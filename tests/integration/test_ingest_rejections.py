@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from tests.conftest import ingestion, on_aws_calls, stored_article
 from tests.corpus import corpus, render
+from tests.support.aws import ingestion, on_aws_calls, stored_article
 
 BASE = corpus(2)[0]
 GOOD = {
@@ -150,7 +150,7 @@ def test_oversized_file_is_rejected_without_reading(stack, upload, monkeypatch) 
 def test_oversized_file_with_no_size_in_event_is_read_only_up_to_the_limit(
     stack, ingest_handler, lambda_context, monkeypatch
 ) -> None:
-    from tests.conftest import s3_record
+    from tests.support.aws import s3_record
 
     monkeypatch.setenv("MAX_ARTICLE_BYTES", "2048")
     stack.s3.put_object(Bucket=stack.bucket, Key="x/big.md", Body=fields(excerpt="x" * 40000))
@@ -230,7 +230,7 @@ def test_url_claim_freed_while_the_write_failed_is_retried_not_rejected(
 
 
 def test_deleting_an_article_frees_its_id_and_url(stack, upload, ingest_handler, lambda_context) -> None:
-    from tests.conftest import s3_record
+    from tests.support.aws import s3_record
 
     upload({"a/story.md": fields()})
     stack.s3.delete_object(Bucket=stack.bucket, Key="a/story.md")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ingestion, load_event, stored_article
 from tests.corpus import EXAMPLE, corpus
+from tests.support.aws import ingestion, load_event, stored_article
 
 CORPUS = corpus()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from articlectl.__main__ import main
-from tests.conftest import ingestion, stored_article
+from tests.support.aws import ingestion, stored_article
 
 SLUG = "2021-05-26-" + "-".join(["microsoft-uses-gpt-3-to-add-ai-features-to-power-apps"] * 3)[:146]
 

@@ -15,11 +15,12 @@ import threading
 import pytest
 from botocore.exceptions import ConnectionClosedError, ParamValidationError
 
-from article_feed.cursor import encode_cursor
-from article_feed.diagnostics import MAX_KEPT
+from article_feed.domain.cursor import encode_cursor
+from article_feed.domain.diagnostics import MAX_KEPT
 from articlectl.__main__ import main
-from tests.conftest import LambdaContext, aws_error, ingestion, on_aws_calls, s3_record, stored_article
+from articlectl.lambdas import LocalContext
 from tests.corpus import render
+from tests.support.aws import aws_error, ingestion, on_aws_calls, s3_record, stored_article
 
 GOOD = {"title": "A good title", "webUrl": "https://news.example.com/a", "publishedDateTime": "2021-01-02T03:04:05Z"}
 HEAD = "---\ntitle: T\nwebUrl: https://news.example.com/h\npublishedDateTime: 2021-01-02T03:04:05Z\n"
@@ -100,12 +101,12 @@ def test_thousands_of_errors_are_counted(stack, upload) -> None:
 
 
 def test_a_deterministic_failure_in_our_own_code_is_a_rejection(stack, upload, monkeypatch) -> None:
-    from article_feed import parsing
+    from article_feed.parsing import safe_yaml
 
     def broken(*_: object) -> object:
         raise RuntimeError("a bug that the same bytes trigger every time")
 
-    monkeypatch.setattr(parsing._NodeBuilder, "build", broken)
+    monkeypatch.setattr(safe_yaml._NodeBuilder, "build", broken)
     assert upload({"in/bug.md": article()}) == {"outcomes": {"rejected": 1}}
     assert ingestion(stack, "in/bug.md")["errors"][0] == {
         "loc": "(file)",
@@ -143,7 +144,7 @@ def test_classifier_a_write_dynamodb_refuses_as_invalid_is_a_rejection(stack, in
     _fail_first_article_write(monkeypatch, REFUSED[case])
     ingest_handler._dependencies.cache_clear()
     stack.s3.put_object(Bucket=stack.bucket, Key="in/refused.md", Body=article())
-    result = ingest_handler.lambda_handler({"Records": [s3_record("in/refused.md")]}, LambdaContext())
+    result = ingest_handler.lambda_handler({"Records": [s3_record("in/refused.md")]}, LocalContext("IngestFunction"))
     assert result == {"outcomes": {"rejected": 1}}
     assert ingestion(stack, "in/refused.md")["errors"][0]["msg"].startswith("the article cannot be stored")
 
@@ -154,7 +155,7 @@ def test_classifier_a_transient_failure_fails_the_invocation(stack, ingest_handl
     ingest_handler._dependencies.cache_clear()
     stack.s3.put_object(Bucket=stack.bucket, Key="in/retried.md", Body=article())
     with pytest.raises(ingest_handler.IngestFailed):
-        ingest_handler.lambda_handler({"Records": [s3_record("in/retried.md")]}, LambdaContext())
+        ingest_handler.lambda_handler({"Records": [s3_record("in/retried.md")]}, LocalContext("IngestFunction"))
     assert ingestion(stack, "in/retried.md") is None
 
 
@@ -176,7 +177,9 @@ def test_an_unreadable_record_never_blocks_its_key(stack, upload, ingest_handler
     upload({"in/stuck.md": article()})
     assert ingestion(stack, "in/stuck.md")["status"] == "accepted"
     stack.s3.delete_object(Bucket=stack.bucket, Key="in/stuck.md")
-    ingest_handler.lambda_handler({"Records": [s3_record("in/stuck.md", created=False)]}, LambdaContext())
+    ingest_handler.lambda_handler(
+        {"Records": [s3_record("in/stuck.md", created=False)]}, LocalContext("IngestFunction")
+    )
     assert ingestion(stack, "in/stuck.md")["status"] == "deleted"
 
 
@@ -193,12 +196,13 @@ def test_aliases_are_limited_by_the_text_they_expand_to(stack, upload) -> None:
 
 
 def test_alias_expansion_exactly_at_the_limit_passes_and_one_past_fails() -> None:
-    from article_feed.parsing import FileRejected, _compose, _construct
+    from article_feed.parsing import FileRejected
+    from article_feed.parsing.safe_yaml import compose, construct
 
     text = "a: &x " + "y" * 100 + "\nb: *x\n"  # keys 'a' and 'b' and twice 100 characters: 202
-    assert _construct(_compose(text), 202) == {"a": "y" * 100, "b": "y" * 100}
+    assert construct(compose(text), 202) == {"a": "y" * 100, "b": "y" * 100}
     with pytest.raises(FileRejected, match="characters of text"):
-        _construct(_compose(text), 201)
+        construct(compose(text), 201)
 
 
 def test_many_unknown_keys_are_counted_not_each_scanned(stack, upload) -> None:
@@ -299,14 +303,14 @@ def _remove(stack, ingest_handler, key: str, version_id: str | None = None) -> d
     response = stack.s3.delete_object(Bucket=stack.bucket, Key=key, **({"VersionId": version_id} if version_id else {}))
     removed = response.get("VersionId") or version_id
     return ingest_handler.lambda_handler(
-        {"Records": [s3_record(key, created=False, version_id=removed)]}, LambdaContext()
+        {"Records": [s3_record(key, created=False, version_id=removed)]}, LocalContext("IngestFunction")
     )
 
 
 def test_deleting_an_old_version_leaves_the_article_as_it_is(stack, ingest_handler, call_api) -> None:
     first = _put(stack, "v/story.md", article(title="First"))
     second = _put(stack, "v/story.md", article(title="Second"))
-    ingest_handler.lambda_handler({"Records": [first, second]}, LambdaContext())
+    ingest_handler.lambda_handler({"Records": [first, second]}, LocalContext("IngestFunction"))
     before = call_api("/articles/story").json()
 
     result = _remove(stack, ingest_handler, "v/story.md", first["s3"]["object"]["versionId"])
@@ -316,10 +320,12 @@ def test_deleting_an_old_version_leaves_the_article_as_it_is(stack, ingest_handl
 
 
 def test_a_delete_marker_removes_the_article_and_removing_it_brings_it_back(stack, ingest_handler, call_api) -> None:
-    ingest_handler.lambda_handler({"Records": [_put(stack, "v/story.md", article(title="Kept"))]}, LambdaContext())
+    ingest_handler.lambda_handler(
+        {"Records": [_put(stack, "v/story.md", article(title="Kept"))]}, LocalContext("IngestFunction")
+    )
     marker = stack.s3.delete_object(Bucket=stack.bucket, Key="v/story.md")["VersionId"]
     ingest_handler.lambda_handler(
-        {"Records": [s3_record("v/story.md", created=False, version_id=marker)]}, LambdaContext()
+        {"Records": [s3_record("v/story.md", created=False, version_id=marker)]}, LocalContext("IngestFunction")
     )
     assert call_api("/articles/story").status == 404
 
@@ -330,7 +336,7 @@ def test_a_delete_marker_removes_the_article_and_removing_it_brings_it_back(stac
 def test_deleting_the_current_version_serves_the_one_before(stack, ingest_handler, call_api) -> None:
     first = _put(stack, "v/story.md", article(title="First"))
     second = _put(stack, "v/story.md", article(title="Second"))
-    ingest_handler.lambda_handler({"Records": [first, second]}, LambdaContext())
+    ingest_handler.lambda_handler({"Records": [first, second]}, LocalContext("IngestFunction"))
     _remove(stack, ingest_handler, "v/story.md", second["s3"]["object"]["versionId"])
     assert call_api("/articles/story").json()["title"] == "First"
 
@@ -346,12 +352,14 @@ def test_reindex_keeps_the_last_sequencer_so_a_late_old_event_is_stale(stack, in
     old = _put(stack, "r/story.md", article(title="Old"))
     new = _put(stack, "r/story.md", article(title="New"))
     old["s3"]["object"]["sequencer"], new["s3"]["object"]["sequencer"] = "0010", "0020"
-    ingest_handler.lambda_handler({"Records": [new]}, LambdaContext())
+    ingest_handler.lambda_handler({"Records": [new]}, LocalContext("IngestFunction"))
 
     assert reindex.run(boto3.session.Session(), stack.bucket, stack.table, "", 1024 * 1024, None) == 0
     assert ingestion(stack, "r/story.md")["sequencer"] == "0020"
 
-    assert ingest_handler.lambda_handler({"Records": [old]}, LambdaContext()) == {"outcomes": {"stale": 1}}
+    assert ingest_handler.lambda_handler({"Records": [old]}, LocalContext("IngestFunction")) == {
+        "outcomes": {"stale": 1}
+    }
     assert stored_article(stack, "story").document["title"] == "New"
 
 
@@ -418,7 +426,7 @@ def test_articlectl_status_signs_its_request_and_prints_the_record(stack, upload
         seen.append(event["headers"])
         return api_handler.lambda_handler(event, context)
 
-    server = api_server("127.0.0.1", 0, handler, LambdaContext(function_name="ApiFunction"))
+    server = api_server("127.0.0.1", 0, handler, LocalContext("ApiFunction"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         code = main(["status", "s/post.md", "--api-url", f"http://127.0.0.1:{server.server_address[1]}"])

@@ -7,8 +7,9 @@ import itertools
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from tests.conftest import api_caller, handlers_on_stack, upload_files
 from tests.strategies import article_files
+from tests.support.api import api_caller, handlers_on_stack
+from tests.support.aws import upload_files
 
 _numbers = itertools.count()
 

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from article_feed.checks import check_article
-from article_feed.records import IngestionRecord
-from article_feed.views import public, summary_view
+from article_feed.domain.records import IngestionRecord
+from article_feed.domain.views import public, summary_view
+from article_feed.parsing.checks import check_article
 
 SECRET = "Zq9-secret-payload"
 BASE = {"title": "T", "webUrl": "https://news.example.com/a", "publishedDateTime": "2021-01-02T03:04:05Z"}

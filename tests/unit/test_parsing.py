@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from article_feed.domain.records import is_later, sequencer_order
 from article_feed.parsing import parse_article_file
-from article_feed.records import is_later, sequencer_order
 from tests.corpus import EXAMPLE
 
 MINIMAL = b"---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T10:00:00+02:00\n---\n"

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from article_feed.model import Image
-from article_feed.parsing import closing_fence, parse_article_file
+from article_feed.domain.model import Image
+from article_feed.parsing import parse_article_file
+from article_feed.parsing.front_matter import closing_fence
 from tests.strategies import article_files
 
 YAMLISH = st.text(alphabet="ab1:-_ []{}&*!|>'\"#%@`,?\n\t\\.=~", max_size=300)
@@ -109,14 +110,15 @@ ANCHORED = st.sampled_from(
 def test_front_matter_data_is_what_pyyaml_builds(text: str) -> None:
     # The parser builds common nodes itself and resolves tags itself, for speed
     # (docs/performance.md); whatever it accepts must equal PyYAML's own result.
-    from article_feed.parsing import FileRejected, _compose, _construct
+    from article_feed.parsing import FileRejected
+    from article_feed.parsing.safe_yaml import compose, construct
 
     try:
         expected = yaml.load(text, Loader=_ReferenceLoader)
     except (yaml.YAMLError, ValueError, TypeError, LookupError, ArithmeticError):
         expected = _REJECTED
     try:
-        found = _construct(_compose(text))
+        found = construct(compose(text))
     except FileRejected as rejected:
         # It refuses more than PyYAML, for these reasons only; never less.
         assert expected is _REJECTED or any(reason in rejected.diagnostic.msg for reason in STRICTER), rejected

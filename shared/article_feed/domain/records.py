@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from article_feed.diagnostics import Bounded, Diagnostic
+from article_feed.domain.diagnostics import Bounded, Diagnostic
 
 Status = Literal["accepted", "rejected", "deleted"]
 _SEQUENCER_WIDTH = 64

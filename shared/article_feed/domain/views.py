@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from article_feed.text import SECRET_FIELD
+from article_feed.domain.text import SECRET_FIELD
 
 # Fields of a full article that a list entry (a summary) leaves out.
 DETAIL_ONLY = ("related", "body")

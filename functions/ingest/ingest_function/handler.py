@@ -19,10 +19,11 @@ from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from pydantic import BaseModel, Field
 
+from article_feed.aws_clients import aws_client
+from article_feed.domain.records import ObjectEvent
+from article_feed.dynamo.writer import ArticleWriter
 from article_feed.ingest import IngestSettings, ingest_object_event
-from article_feed.objects import S3ObjectReader
-from article_feed.records import ObjectEvent
-from article_feed.storage import ArticleStore
+from article_feed.s3 import S3ObjectReader
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,14 +63,10 @@ class IngestFailed(Exception):
 
 
 @cache
-def _dependencies() -> tuple[S3ObjectReader, ArticleStore, IngestSettings]:
-    import boto3
-    from botocore.config import Config
-
+def _dependencies() -> tuple[S3ObjectReader, ArticleWriter, IngestSettings]:
     environment = IngestEnvironment.model_validate(dict(os.environ))
-    config = Config(retries={"mode": "standard", "max_attempts": 4})
-    reader = S3ObjectReader(boto3.client("s3", config=config))
-    store = ArticleStore(boto3.client("dynamodb", config=config), environment.table_name)
+    reader = S3ObjectReader(aws_client("s3"))
+    store = ArticleWriter(aws_client("dynamodb"), environment.table_name)
     settings = IngestSettings(environment.max_article_bytes, environment.article_key_prefix)
     return reader, store, settings
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from api_dependencies import dependencies
-from api_docs import openapi_document, swagger_page
-from api_http import conditional_and_compressed, json_response, problem
-from api_routes import router
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from botocore.exceptions import BotoCoreError, ClientError
 
+from api_function.dependencies import dependencies
+from api_function.docs import openapi_document, swagger_page
+from api_function.http import conditional_and_compressed, json_response, problem
+from api_function.routes import router
 from article_feed.query import BadParameter
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ app.include_router(router)
 
 
 @app.get("/openapi.json", include_in_schema=False)
-def openapi_json():  # type: ignore[no-untyped-def]  # routes carry no return annotation (see api_routes)
+def openapi_json():  # type: ignore[no-untyped-def]  # routes carry no return annotation (see api_function.routes)
     return json_response(openapi_document(app))
 
 

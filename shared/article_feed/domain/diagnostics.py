@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, field_validator, model_validator
 
-from article_feed.text import MAX_SHOWN_CHARS, SECRET_FIELD, shown
+from article_feed.domain.text import MAX_SHOWN_CHARS, SECRET_FIELD, shown
 
 MAX_LOC_CHARS = 200
 MAX_MSG_CHARS = 500

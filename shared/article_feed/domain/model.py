@@ -26,8 +26,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from article_feed.text import MAX_SAFE_INTEGER, match_key, utf8_size
-from article_feed.utc import format_utc
+from article_feed.domain.text import MAX_SAFE_INTEGER, match_key, utf8_size
+from article_feed.domain.utc import format_utc
 
 MAX_TITLE_LENGTH = 1000
 MAX_RELATED = 100

@@ -1,39 +1,29 @@
-"""Turn the bytes of an article file into a validated article or precise errors.
+"""YAML from curators' hands and from the internet, loaded safely.
 
-The same function serves the ingest Lambda and `articlectl validate`, so a file
-that passes locally passes in the cloud. YAML comes from curators' hands and
-from the internet: it is loaded with libyaml's safe loader, and the document's
-shape is checked (nesting depth, alias expansion, duplicate keys) node by node
-as Python objects are built from it, before PyYAML's constructor sees any part.
+libyaml's safe loader composes the node graph; the node builder makes Python
+objects from it while checking its shape (nesting depth, alias expansion by
+values and by text, recursive aliases, duplicate keys), and every value must be
+one a JSON answer can carry.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from article_feed.diagnostics import Bounded, Diagnostic, format_loc, is_secret_loc
-from article_feed.model import Article, is_zone_less, unknown_keys
-from article_feed.text import MAX_SAFE_INTEGER
+from article_feed.domain.diagnostics import Diagnostic
+from article_feed.domain.text import MAX_SAFE_INTEGER
+from article_feed.parsing.rejection import DEFAULT_MAX_BYTES, FRONT_MATTER_LOC, LINE_OFFSET, FileRejected
 
-DEFAULT_MAX_BYTES = 1024 * 1024
 # Containers (mappings and lists) nested in each other, the front matter itself included.
 MAX_DEPTH = 32
 # Aliases may not make the front matter stand for more values than this, nor for
 # more text than the file size limit: what a file without aliases can hold.
 MAX_EXPANDED_NODES = 100_000
-FRONT_MATTER_LOC = "(front matter)"
-FILE_LOC = "(file)"
-_BOM = b"\xef\xbb\xbf"
-# Front matter starts on the file's second line; libyaml counts lines from 0.
-_LINE_OFFSET = 2
-_DATETIME_FIELDS = ("publishedDateTime", "updatedDateTime")
 
 
 class _ArticleYamlLoader(yaml.CSafeLoader):
@@ -75,114 +65,6 @@ if yaml.CSafeLoader.yaml_path_resolvers or None in yaml.CSafeLoader.yaml_implici
     raise RuntimeError("PyYAML's safe loader has path or wildcard resolvers that this parser does not apply")
 
 
-class FileRejected(Exception):
-    """The file cannot become an article; carries the diagnostic that says why."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.msg)
-        self.diagnostic = diagnostic
-
-
-@dataclass
-class ParsedFile:
-    """What one file yields: an article and its body, or the errors; warnings either way.
-
-    At most `MAX_KEPT` errors and warnings are kept; `*_total` counts them all.
-    """
-
-    article: Article | None = None
-    body: str = ""
-    errors: list[Diagnostic] = field(default_factory=list)
-    warnings: list[Diagnostic] = field(default_factory=list)
-    error_total: int = 0
-    warning_total: int = 0
-
-    def __post_init__(self) -> None:
-        self.error_total = max(self.error_total, len(self.errors))
-        self.warning_total = max(self.warning_total, len(self.warnings))
-
-    @property
-    def is_valid(self) -> bool:
-        return self.article is not None and not self.errors
-
-
-def parse_article_file(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
-    """Parse and validate one article file, exactly as the ingest function does."""
-    try:
-        text = _decode(data, max_bytes)
-        front_matter, body = _split_front_matter(text)
-        root = _compose(front_matter)
-        raw = _construct(root, max_bytes)
-    except FileRejected as rejected:
-        return ParsedFile(errors=[rejected.diagnostic])
-    return _validate(raw, root, body)
-
-
-def _decode(data: bytes, max_bytes: int) -> str:
-    if len(data) > max_bytes:
-        raise FileRejected(Diagnostic(loc=FILE_LOC, msg=f"file is larger than the limit of {max_bytes} bytes"))
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
-    if not data.strip():
-        raise FileRejected(Diagnostic(loc=FILE_LOC, msg="file is empty"))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise FileRejected(
-            Diagnostic(
-                loc=FILE_LOC,
-                msg=f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
-                line=line,
-            )
-        ) from None
-    return text.replace("\r\n", "\n")
-
-
-def _split_front_matter(text: str) -> tuple[str, str]:
-    first_line, _, rest = text.partition("\n")
-    if first_line.rstrip(" \t") != "---":
-        raise FileRejected(
-            Diagnostic(
-                loc=FRONT_MATTER_LOC,
-                msg="file must start with a line '---' that opens the YAML front matter",
-                value=first_line,
-                line=1,
-            )
-        )
-    closing = closing_fence(rest)
-    if closing is None:
-        raise FileRejected(
-            Diagnostic(
-                loc=FRONT_MATTER_LOC,
-                msg="front matter opened on line 1 is never closed by a line '---'",
-                line=1,
-            )
-        )
-    start, end = closing
-    body = rest[end:]
-    return rest[:start], body[1:] if body.startswith("\n") else body
-
-
-def closing_fence(text: str) -> tuple[int, int] | None:
-    """Start and end of the first line that is `---` (trailing blanks allowed).
-
-    What `re.search(r"^---[ \t]*$", text, re.MULTILINE)` finds, without a
-    regular expression trying every line of a long front matter.
-    """
-    position = 0
-    while True:
-        if text.startswith("---", position):
-            end = text.find("\n", position)
-            end = len(text) if end == -1 else end
-            if not text[position + 3 : end].strip(" \t"):
-                return position, end
-        next_line = text.find("\n---", position)
-        if next_line == -1:
-            return None
-        position = next_line + 1
-
-
 def _yaml_problem(error: yaml.YAMLError) -> FileRejected:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
@@ -192,13 +74,13 @@ def _yaml_problem(error: yaml.YAMLError) -> FileRejected:
         Diagnostic(
             loc=FRONT_MATTER_LOC,
             msg=msg,
-            line=mark.line + _LINE_OFFSET if mark else None,
+            line=mark.line + LINE_OFFSET if mark else None,
             column=mark.column + 1 if mark else None,
         )
     )
 
 
-def _compose(front_matter: str) -> Node | None:
+def compose(front_matter: str) -> Node | None:
     if _could_nest_deeply(front_matter):
         _check_nesting_by_events(front_matter)
     loader = _ArticleYamlLoader(front_matter)
@@ -241,7 +123,7 @@ def _too_deep(mark: Any) -> FileRejected:
         Diagnostic(
             loc=FRONT_MATTER_LOC,
             msg=f"front matter is nested more than {MAX_DEPTH} levels deep",
-            line=mark.line + _LINE_OFFSET,
+            line=mark.line + LINE_OFFSET,
             column=mark.column + 1,
         )
     )
@@ -252,7 +134,7 @@ def _recursive_alias(node: Node) -> FileRejected:
         Diagnostic(
             loc=FRONT_MATTER_LOC,
             msg="a YAML alias refers to a node that contains it (recursive alias)",
-            line=node.start_mark.line + _LINE_OFFSET,
+            line=node.start_mark.line + LINE_OFFSET,
         )
     )
 
@@ -263,7 +145,7 @@ def _duplicate_key(key_node: Node) -> FileRejected:
             loc=key_node.value,
             msg="duplicate key: each key may appear once in a mapping",
             value=key_node.value,
-            line=key_node.start_mark.line + _LINE_OFFSET,
+            line=key_node.start_mark.line + LINE_OFFSET,
             column=key_node.start_mark.column + 1,
         )
     )
@@ -274,12 +156,12 @@ def _too_much_expansion(node: Node, what: str) -> FileRejected:
         Diagnostic(
             loc=FRONT_MATTER_LOC,
             msg=f"YAML aliases expand to more than {what}",
-            line=node.start_mark.line + _LINE_OFFSET,
+            line=node.start_mark.line + LINE_OFFSET,
         )
     )
 
 
-def _construct(root: Node | None, max_chars: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+def construct(root: Node | None, max_chars: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     if root is None:
         return {}
     if not isinstance(root, MappingNode):
@@ -288,7 +170,7 @@ def _construct(root: Node | None, max_chars: int = DEFAULT_MAX_BYTES) -> dict[st
             Diagnostic(
                 loc=FRONT_MATTER_LOC,
                 msg=f"front matter must be a YAML mapping of `field: value` lines, found {found}",
-                line=root.start_mark.line + _LINE_OFFSET,
+                line=root.start_mark.line + LINE_OFFSET,
             )
         )
     builder = _NodeBuilder(max_chars)
@@ -490,73 +372,10 @@ class _NodeBuilder:
         return self._loader.construct_object(node, deep=True)
 
 
-def _validate(raw: dict[str, Any], root: Node | None, body: str) -> ParsedFile:
-    lines = _LineFinder(root)
-    try:
-        article = Article.model_validate(raw)
-    except ValidationError as error:
-        errors = Bounded()
-        for item in error.errors():
-            errors.add(_from_pydantic(item, lines) if not errors.full else _COUNTED)
-        return ParsedFile(errors=errors.kept, error_total=errors.total)
-    warnings = Bounded()
-    for loc, value in unknown_keys(article):
-        if warnings.full:  # counted, not built: a file may hold tens of thousands
-            warnings.total += 1
-            continue
-        secret = is_secret_loc(loc)
-        warnings.add(
-            Diagnostic(
-                loc=loc,
-                msg="unknown field: stored, never served" if secret else "unknown field: kept and served as it is",
-                value=value,
-                line=lines.line_of(loc),
-            )
-        )
-    warnings.extend(_zone_less_warnings(raw, lines))
-    return ParsedFile(article=article, body=body, warnings=warnings.kept, warning_total=warnings.total)
-
-
-# Stands for an error past the kept ones: only counted.
-_COUNTED = Diagnostic(loc=FILE_LOC, msg="")
-
-
-def _from_pydantic(item: Any, lines: _LineFinder) -> Diagnostic:
-    loc = format_loc(tuple(item["loc"]))
-    msg = str(item["msg"]).removeprefix("Value error, ")
-    if item["type"] == "missing":
-        msg = "required field is missing"
-    value = None if item["type"] == "missing" else item.get("input")
-    return Diagnostic(loc=loc, msg=msg, value=value, line=lines.line_of(loc))
-
-
-def _zone_less_warnings(raw: dict[str, Any], lines: _LineFinder) -> list[Diagnostic]:
-    holders: list[tuple[str, Any]] = [("", raw)]
-    related = raw.get("related")
-    if isinstance(related, list):
-        holders.extend((f"related[{index}].", entry) for index, entry in enumerate(related))
-    warnings = []
-    for prefix, holder in holders:
-        if not isinstance(holder, dict):
-            continue
-        for name in _DATETIME_FIELDS:
-            if is_zone_less(holder.get(name)):
-                loc = prefix + name
-                warnings.append(
-                    Diagnostic(
-                        loc=loc,
-                        msg="date-time has no time zone; it is taken as UTC",
-                        value=holder[name],
-                        line=lines.line_of(loc),
-                    )
-                )
-    return warnings
-
-
 _LOC_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-class _LineFinder:
+class LineFinder:
     """File lines of field paths; each mapping is indexed once, so many lookups stay linear."""
 
     def __init__(self, root: Node | None) -> None:
@@ -583,15 +402,15 @@ class _LineFinder:
                 pair = self._pairs(node).get(name)
                 if pair is None:
                     return line
-                line = pair[0].start_mark.line + _LINE_OFFSET
+                line = pair[0].start_mark.line + LINE_OFFSET
                 node = pair[1]
             elif isinstance(node, SequenceNode) and index is not None and int(index) < len(node.value):
                 node = node.value[int(index)]
-                line = node.start_mark.line + _LINE_OFFSET
+                line = node.start_mark.line + LINE_OFFSET
             else:
                 return line
         return line
 
 
 def _line_of(root: Node | None, loc: str) -> int | None:
-    return _LineFinder(root).line_of(loc)
+    return LineFinder(root).line_of(loc)

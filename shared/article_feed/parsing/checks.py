@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 
-from article_feed.diagnostics import Diagnostic
-from article_feed.identity import article_id_from_key, id_problem
-from article_feed.limits import MAX_STORED_DOCUMENT_BYTES, MAX_SUMMARY_BYTES, stored_content
-from article_feed.parsing import FILE_LOC, FRONT_MATTER_LOC, ParsedFile, parse_article_file
-from article_feed.views import summary_view
+from article_feed.domain.diagnostics import Diagnostic
+from article_feed.domain.identity import article_id_from_key, id_problem
+from article_feed.domain.limits import MAX_STORED_DOCUMENT_BYTES, MAX_SUMMARY_BYTES, stored_content
+from article_feed.domain.views import summary_view
+from article_feed.parsing.article_file import ParsedFile, parse_article_file
+from article_feed.parsing.rejection import FILE_LOC, FRONT_MATTER_LOC
 
 # The summary is stored with the object key (at most 1,024 bytes) and a time,
 # which `validate` does not know: it checks the rest against what remains.

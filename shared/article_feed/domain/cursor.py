@@ -13,9 +13,7 @@ import hmac
 import json
 from typing import Any
 
-
-class InvalidCursor(ValueError):
-    """The cursor was not issued for this query by this service."""
+from article_feed.domain.errors import InvalidCursor
 
 
 def _b64(data: bytes) -> str:

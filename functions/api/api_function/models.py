@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from article_feed.records import IngestionRecord
-from article_feed.views import public
+from article_feed.domain.records import IngestionRecord
+from article_feed.domain.views import public
 
 __all__ = ["ArticleDetail", "ArticleList", "ArticleSummary", "IngestionRecord", "Problem", "ProviderList", "TopicList"]
 
@@ -114,7 +114,7 @@ class Problem(_Answer):
 
 
 def detail_of(stored: Any) -> dict[str, Any]:
-    """The API's view of a stored article: never `secured`, at any depth (article_feed.views)."""
+    """The API's view of a stored article: never `secured`, at any depth (article_feed.domain.views)."""
     return {
         "id": stored.id,
         **public(stored.document),

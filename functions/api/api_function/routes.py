@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from api_dependencies import dependencies
-from api_http import json_response, problem
-from api_models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
+from api_function.dependencies import dependencies
+from api_function.http import json_response, problem
+from api_function.models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
 from article_feed import query as queries
-from article_feed.text import MAX_SAFE_INTEGER
+from article_feed.domain.text import MAX_SAFE_INTEGER
 
 router = Router()
 # Documents the shape; calendar validity (no 2020-02-30) is checked by the query use case.
@@ -26,7 +26,7 @@ FROM_HELP = "ISO 8601 date or date-time, inclusive; a date starts at 00:00:00Z"
 TO_HELP = "ISO 8601 date or date-time, inclusive; a date covers its whole day"
 
 
-def _store() -> queries.ArticleStore:
+def _store() -> queries.ArticleReaderPort:
     return dependencies().store
 
 

@@ -13,7 +13,8 @@ from functools import cache
 
 from pydantic import BaseModel, Field
 
-from article_feed.storage import ArticleStore
+from article_feed.aws_clients import aws_client
+from article_feed.dynamo.reader import ArticleReader
 
 
 class ApiEnvironment(BaseModel):
@@ -28,17 +29,13 @@ class ApiEnvironment(BaseModel):
 
 @dataclass(frozen=True)
 class Dependencies:
-    store: ArticleStore
+    store: ArticleReader
     cursor_secret: bytes
 
 
 @cache
 def dependencies() -> Dependencies:
     """The store (DynamoDB client with botocore's standard retries) and the secret."""
-    import boto3
-    from botocore.config import Config
-
     environment = ApiEnvironment.model_validate(dict(os.environ))
-    client = boto3.client("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 3}))
     secret = environment.cursor_secret.encode() if environment.cursor_secret else secrets.token_bytes(32)
-    return Dependencies(ArticleStore(client, environment.table_name), secret)
+    return Dependencies(ArticleReader(aws_client("dynamodb"), environment.table_name), secret)

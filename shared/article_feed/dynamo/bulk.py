@@ -1,0 +1,39 @@
+"""Loading many new articles into an empty table (first loads, restores, benchmarks, tests).
+
+Batched, unconditional writes: it skips the conflict checks and the ordering
+that `ArticleWriter.save_article` enforces, and sets the counters to their totals.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from article_feed.dynamo.items import ArticleItems, record_item, to_item
+from article_feed.dynamo.keys import COUNTED_KINDS, counter_pk
+
+if TYPE_CHECKING:
+    from article_feed.domain.model import Article
+    from article_feed.domain.records import IngestionRecord
+
+
+def load_into_empty_table(
+    client: Any, table: str, articles: list[tuple[Article, str, IngestionRecord]], ingested_at: str
+) -> None:
+    """Write many new articles; only for a table that holds none of their keys, ids or URLs."""
+    from boto3.dynamodb.table import BatchWriter
+
+    counters: dict[tuple[str, str], dict[str, Any]] = {}
+    with BatchWriter(table, client, overwrite_by_pkeys=["pk", "sk"]) as batch:
+        for article, body, record in articles:
+            items = ArticleItems.build(record.article_id or "", record.key, article.to_document(), body, ingested_at, 1)
+            for item in (record_item(record), items.article, items.claim, *items.entries):
+                batch.put_item(Item=to_item(item))
+            for list_name, display in items.lists.items():
+                kind, _, value = list_name.partition("#")
+                if kind in COUNTED_KINDS:
+                    counter = counters.setdefault((counter_pk(kind), value), {"n": 0})
+                    counter.update(n=counter["n"] + 1, display=display)
+                    if kind == "PROVIDER" and items.provider_name:
+                        counter["provider_name"] = items.provider_name
+        for (partition, value), counter in counters.items():
+            batch.put_item(Item=to_item({"pk": partition, "sk": value, **counter}))

@@ -1,0 +1,123 @@
+"""What the API reads: GetItem and Query only, never a write, never a Scan.
+
+The API function imports this module and not the writer, so its cold start
+loads no write path (the layering is checked by import-linter).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from article_feed.domain.errors import InvalidCursor
+from article_feed.dynamo.items import (
+    StoredArticle,
+    from_item,
+    readable_record,
+    stored_article,
+    summary_of_entry,
+    to_item,
+)
+from article_feed.dynamo.keys import (
+    ARTICLE_SK,
+    LIST_INDEX,
+    RECORD_SK,
+    article_pk,
+    counter_pk,
+    plan_list,
+    record_pk,
+)
+
+if TYPE_CHECKING:
+    from article_feed.domain.lists import ListRequest
+    from article_feed.domain.records import IngestionRecord
+
+# Entries a filtered list may read for one page before it answers short.
+MIN_READ_BUDGET = 500
+
+
+def get_item(client: Any, table: str, pk: str, sk: str, *, consistent: bool) -> dict[str, Any] | None:
+    """One item as plain values, or None."""
+    response = client.get_item(TableName=table, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=consistent)
+    item = response.get("Item")
+    return from_item(item) if item else None
+
+
+class ArticleReader:
+    """Articles, list pages, counters and ingestion records, for the query use cases."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def get_article(self, article_id: str) -> StoredArticle | None:
+        """The full article, or None."""
+        item = get_item(self._client, self._table, article_pk(article_id), ARTICLE_SK, consistent=False)
+        return stored_article(item) if item else None
+
+    def get_ingestion(self, key: str) -> IngestionRecord | None:
+        """The last applied outcome for an object key, read consistently."""
+        item = get_item(self._client, self._table, record_pk(key), RECORD_SK, consistent=True)
+        return readable_record(item) if item else None
+
+    def list_page(
+        self, request: ListRequest, limit: int, start: dict[str, str] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """Up to `limit` summaries, newest first, and where the next page starts.
+
+        Reads `limit + 1` entries when nothing filters (the extra one tells
+        whether a next page exists). With filters, it keeps reading until the
+        page is full, within a budget of reads; past it, the page comes back
+        short with a cursor that resumes where the reading stopped.
+        """
+        plan = plan_list(request)
+        if start is not None and not plan.holds(start):
+            raise InvalidCursor("cursor does not belong to this query")
+        values = {":list": plan.list_name, ":lower": plan.lower, ":upper": plan.upper, **plan.values}
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": LIST_INDEX,
+            "ScanIndexForward": False,
+            "KeyConditionExpression": "list_pk = :list AND list_sk BETWEEN :lower AND :upper",
+            "ExpressionAttributeValues": to_item(values),
+            "ProjectionExpression": "pk, sk, list_pk, list_sk, summary",
+        }
+        if plan.expression:
+            query["FilterExpression"] = plan.expression
+        found: list[dict[str, Any]] = []
+        position = start
+        budget = max(10 * limit, MIN_READ_BUDGET)
+        while len(found) <= limit and budget > 0:
+            wanted = limit + 1 - len(found)
+            query["Limit"] = min(budget, wanted if not plan.expression else max(wanted * 4, 50))
+            if position:
+                query["ExclusiveStartKey"] = to_item(position)
+            response = self._client.query(**query)
+            budget -= response["ScannedCount"]
+            found.extend(response["Items"])
+            last = response.get("LastEvaluatedKey")
+            position = {name: value["S"] for name, value in last.items()} if last else None
+            if position is None:
+                break
+        page = found[:limit]
+        if len(found) > limit:
+            position = {name: page[-1][name]["S"] for name in ("pk", "sk", "list_pk", "list_sk")}
+        return [summary_of_entry(item["summary"]) for item in page], position
+
+    def counters(self, kind: str) -> list[dict[str, Any]]:
+        """All non-zero counters of a kind ("TOPIC" or "PROVIDER"), in one partition."""
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "FilterExpression": "n > :zero",
+            "ExpressionAttributeValues": to_item({":pk": counter_pk(kind), ":zero": 0}),
+        }
+        counters = []
+        while True:
+            response = self._client.query(**query)
+            for item in response["Items"]:
+                values = from_item(item)
+                values["n"] = int(values["n"])
+                counters.append(values)
+            if "LastEvaluatedKey" not in response:
+                return counters
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]

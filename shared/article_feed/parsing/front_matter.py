@@ -1,0 +1,73 @@
+"""The file's layout: UTF-8 text, a `---` line, the YAML front matter, a `---` line, the body."""
+
+from __future__ import annotations
+
+from article_feed.domain.diagnostics import Diagnostic
+from article_feed.parsing.rejection import FILE_LOC, FRONT_MATTER_LOC, FileRejected
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def decode(data: bytes, max_bytes: int) -> str:
+    if len(data) > max_bytes:
+        raise FileRejected(Diagnostic(loc=FILE_LOC, msg=f"file is larger than the limit of {max_bytes} bytes"))
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    if not data.strip():
+        raise FileRejected(Diagnostic(loc=FILE_LOC, msg="file is empty"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise FileRejected(
+            Diagnostic(
+                loc=FILE_LOC,
+                msg=f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+                line=line,
+            )
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    first_line, _, rest = text.partition("\n")
+    if first_line.rstrip(" \t") != "---":
+        raise FileRejected(
+            Diagnostic(
+                loc=FRONT_MATTER_LOC,
+                msg="file must start with a line '---' that opens the YAML front matter",
+                value=first_line,
+                line=1,
+            )
+        )
+    closing = closing_fence(rest)
+    if closing is None:
+        raise FileRejected(
+            Diagnostic(
+                loc=FRONT_MATTER_LOC,
+                msg="front matter opened on line 1 is never closed by a line '---'",
+                line=1,
+            )
+        )
+    start, end = closing
+    body = rest[end:]
+    return rest[:start], body[1:] if body.startswith("\n") else body
+
+
+def closing_fence(text: str) -> tuple[int, int] | None:
+    """Start and end of the first line that is `---` (trailing blanks allowed).
+
+    What `re.search(r"^---[ \t]*$", text, re.MULTILINE)` finds, without a
+    regular expression trying every line of a long front matter.
+    """
+    position = 0
+    while True:
+        if text.startswith("---", position):
+            end = text.find("\n", position)
+            end = len(text) if end == -1 else end
+            if not text[position + 3 : end].strip(" \t"):
+                return position, end
+        next_line = text.find("\n---", position)
+        if next_line == -1:
+            return None
+        position = next_line + 1

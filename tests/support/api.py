@@ -1,0 +1,84 @@
+"""The HTTP API for the tests: the API handler called as API Gateway calls it, and its
+answers decoded as an HTTP client decodes them."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import importlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import pytest
+
+from articlectl.lambdas import LocalContext, proxy_event
+from tests.support.aws import apply_test_environment, emulated_stack, upload_files
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from tests.support.aws import Stack
+
+
+@dataclass
+class HttpAnswer:
+    """An API Gateway proxy answer, decoded as a client would see it."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    raw: dict[str, Any]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@contextmanager
+def handlers_on_stack() -> Iterator[tuple[Stack, Any, Any]]:
+    """(stack, ingest module, api module) on one emulated stack, for module-scoped fixtures."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        apply_test_environment(monkeypatch)
+        with emulated_stack() as stack:
+            ingest = importlib.import_module("ingest_function.handler")
+            api = importlib.import_module("api_function.handler")
+            ingest._dependencies.cache_clear()
+            api.dependencies.cache_clear()
+            yield stack, ingest, api
+            ingest._dependencies.cache_clear()
+            api.dependencies.cache_clear()
+
+
+@contextmanager
+def corpus_api(files: dict[str, bytes]) -> Iterator[Callable[..., HttpAnswer]]:
+    """A whole emulated stack holding `files`, ingested once, for read-only API tests."""
+    with handlers_on_stack() as (stack, ingest, api):
+        upload_files(stack, ingest, files)
+        yield api_caller(api)
+
+
+def api_caller(api_handler: Any) -> Callable[..., HttpAnswer]:
+    """A function that GETs a path through the API handler, with the REST (v1) proxy
+    event the local stack builds for a real request (articlectl.lambdas.proxy_event)."""
+
+    def _call(path: str, query: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> HttpAnswer:
+        target = path + ("?" + urlencode(query) if query else "")
+        sent = [("Accept", "application/json"), *(headers or {}).items()]
+        event = proxy_event("GET", target, sent, b"")
+        return answer_of(api_handler.lambda_handler(event, LocalContext("ApiFunction")))
+
+    return _call
+
+
+def answer_of(raw: dict[str, Any]) -> HttpAnswer:
+    """Decode base64 and gzip as an HTTP client would."""
+    headers = {name.lower(): value for name, value in (raw.get("headers") or {}).items()}
+    for name, values in (raw.get("multiValueHeaders") or {}).items():
+        headers.setdefault(name.lower(), ",".join(values))
+    body = raw.get("body") or ""
+    data = base64.b64decode(body) if raw.get("isBase64Encoded") else body.encode()
+    if headers.get("content-encoding") == "gzip":
+        data = gzip.decompress(data)
+    return HttpAnswer(raw["statusCode"], headers, data, raw)
