@@ -58,7 +58,7 @@ infra: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 typecheck: $(STAMP)
-	$(BIN)/mypy shared functions articlectl
+	$(BIN)/mypy shared functions articlectl tests
 
 # The layering as a checked contract (pyproject.toml, [tool.importlinter]).
 imports: $(STAMP)

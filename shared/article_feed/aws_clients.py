@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-RETRY_MODE = "standard"
 MAX_ATTEMPTS = 4
 
 
@@ -18,5 +17,5 @@ def aws_client(service: str, session: Any = None, **options: Any) -> Any:
     import boto3
     from botocore.config import Config
 
-    config = Config(retries={"mode": RETRY_MODE, "max_attempts": MAX_ATTEMPTS})
+    config = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS})
     return (session or boto3).client(service, config=config, **options)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from article_feed.ingest import FetchedObject
+
+if TYPE_CHECKING:
+    from types_boto3_s3 import S3Client
 
 
 class S3ObjectReader:
     """The ingest service's `ObjectReader`, backed by an S3 client."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: S3Client) -> None:
         self._client = client
 
     def read(self, bucket: str, key: str, version_id: str | None, max_bytes: int) -> FetchedObject | None:

@@ -19,6 +19,7 @@ def fill(stack, count: int) -> None:
         file = article_file(index)
         parsed = parse_article_file(file.data)
         record = IngestionRecord(key=file.key, status="accepted", article_id=file.article_id, processed_at="now")
+        assert parsed.article is not None
         articles.append((parsed.article, parsed.body, record))
     load_into_empty_table(stack.dynamodb, stack.table, articles, "2026-11-26T00:00:00.000Z")
 

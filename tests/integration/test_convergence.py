@@ -129,7 +129,7 @@ def test_fault_at_any_step_fails_then_replay_converges(
 def test_burst_of_500_uploads_with_duplicates_and_reordering_converges(ingest) -> None:
     randomness = random.Random(20261126)
     keys = [f"burst/{number:03d}.md" for number in range(20)]
-    plan = []  # (key, data or None for a delete)
+    plan: list[tuple[str, bytes | None]] = []  # (key, data or None for a delete)
     for upload in range(500):
         key = randomness.choice(keys)
         number = int(key[6:9])

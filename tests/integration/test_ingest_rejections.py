@@ -9,7 +9,7 @@ from tests.corpus import corpus, render
 from tests.support.aws import ingestion, on_aws_calls, stored_article
 
 BASE = corpus(2)[0]
-GOOD = {
+GOOD: dict[str, object] = {
     "title": "A good title",
     "webUrl": "https://news.example.com/a",
     "publishedDateTime": "2021-01-02T03:04:05Z",

@@ -129,7 +129,7 @@ TRANSIENT = {
 
 
 def _fail_first_article_write(monkeypatch, make_error) -> None:
-    calls = []
+    calls: list[int] = []
 
     def hook(params, **_: object) -> None:
         if len(params["TransactItems"]) > 1 and not calls:  # the article's write, not a record alone

@@ -124,9 +124,8 @@ def aws_error(code: str, status: int, operation: str) -> Exception:
     """The error botocore raises for an AWS error answer, once its retries are spent."""
     from botocore.exceptions import ClientError
 
-    return ClientError(
-        {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, operation
-    )
+    response: Any = {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    return ClientError(response, operation)
 
 
 def on_aws_calls(monkeypatch: pytest.MonkeyPatch, event: str, hook: Callable[..., None]) -> None:
@@ -148,7 +147,7 @@ def upload_files(stack: Stack, handler: Any, files: dict[str, bytes], **record_o
     return handler.lambda_handler({"Records": records}, LocalContext("IngestFunction"))
 
 
-def ingestion(stack: Stack, key: str) -> dict[str, Any] | None:
+def ingestion(stack: Stack, key: str) -> Any:
     """The ingestion record of a key, as the API serves it."""
     record = ArticleReader(stack.dynamodb, stack.table).get_ingestion(key)
     return record.model_dump(mode="json") if record else None

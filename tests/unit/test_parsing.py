@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from article_feed.domain.records import is_later, sequencer_order
-from article_feed.parsing import parse_article_file
+from article_feed.parsing import ParsedFile, parse_article_file
 from tests.corpus import EXAMPLE
 
 MINIMAL = b"---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T10:00:00+02:00\n---\n"
@@ -23,13 +25,13 @@ def test_bom_and_crlf_are_accepted_and_body_gets_lf() -> None:
 
 
 def test_datetime_is_normalised_to_utc() -> None:
-    document = parse_article_file(MINIMAL).article.to_document()
+    document = _document(parse_article_file(MINIMAL))
     assert document["publishedDateTime"] == "2020-01-01T08:00:00Z"
 
 
 def test_nulls_stay_null_and_absent_stays_absent() -> None:
     parsed = parse_article_file(MINIMAL.replace(b"---\n", b"---\nexcerpt: null\n", 1))
-    document = parsed.article.to_document()
+    document = _document(parsed)
     assert document["excerpt"] is None
     assert "category" not in document
 
@@ -52,7 +54,7 @@ def test_yaml_syntax_error_line_counts_from_the_file_start() -> None:
 
 def test_topics_are_trimmed_and_deduplicated() -> None:
     data = MINIMAL.replace(b"---\n", b"---\ntopics: [' AI ', AI, '', Robots]\n", 1)
-    assert parse_article_file(data).article.to_document()["topics"] == ["AI", "Robots"]
+    assert _document(parse_article_file(data))["topics"] == ["AI", "Robots"]
 
 
 def test_sequencer_rule_pads_the_shorter_with_zeros() -> None:
@@ -61,3 +63,8 @@ def test_sequencer_rule_pads_the_shorter_with_zeros() -> None:
     assert not is_later("00A1", "00A1")
     assert is_later("00A1", None)
     assert is_later(None, "00A1")
+
+
+def _document(parsed: ParsedFile) -> dict[str, Any]:
+    assert parsed.article is not None, parsed.errors
+    return parsed.article.to_document()

@@ -74,6 +74,15 @@ class FakeReader:
         self.ids = ids
         self.requests: list[ListRequest] = []
 
+    def get_article(self, article_id: str) -> None:
+        return None
+
+    def get_ingestion(self, key: str) -> None:
+        return None
+
+    def counters(self, kind: str) -> list[dict[str, Any]]:
+        return []
+
     def list_page(self, request: ListRequest, limit: int, start: dict[str, str] | None) -> tuple[list[Any], Any]:
         self.requests.append(request)
         if start and start.get("id") not in self.ids:

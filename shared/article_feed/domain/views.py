@@ -26,4 +26,5 @@ def public(value: Any) -> Any:
 
 def summary_view(document: dict[str, Any]) -> dict[str, Any]:
     """The article's fields as lists serve them: no `related`, `body` or `secured`."""
-    return public({name: value for name, value in document.items() if name not in DETAIL_ONLY})
+    summary: dict[str, Any] = public({name: value for name, value in document.items() if name not in DETAIL_ONLY})
+    return summary

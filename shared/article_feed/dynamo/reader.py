@@ -28,6 +28,8 @@ from article_feed.dynamo.keys import (
 )
 
 if TYPE_CHECKING:
+    from types_boto3_dynamodb import DynamoDBClient
+
     from article_feed.domain.lists import ListRequest
     from article_feed.domain.records import IngestionRecord
 
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 MIN_READ_BUDGET = 500
 
 
-def get_item(client: Any, table: str, pk: str, sk: str, *, consistent: bool) -> dict[str, Any] | None:
+def get_item(client: DynamoDBClient, table: str, pk: str, sk: str, *, consistent: bool) -> dict[str, Any] | None:
     """One item as plain values, or None."""
     response = client.get_item(TableName=table, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=consistent)
     item = response.get("Item")
@@ -45,7 +47,7 @@ def get_item(client: Any, table: str, pk: str, sk: str, *, consistent: bool) -> 
 class ArticleReader:
     """Articles, list pages, counters and ingestion records, for the query use cases."""
 
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
         self._table = table_name
 

@@ -8,7 +8,7 @@ article and counters change exactly when entries do (docs/storage.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ParamValidationError
 
@@ -29,6 +29,9 @@ from article_feed.dynamo.keys import (
 from article_feed.dynamo.reader import get_item
 
 if TYPE_CHECKING:
+    from types_boto3_dynamodb import DynamoDBClient
+    from types_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
     from article_feed.domain.model import Article
 
 
@@ -44,7 +47,7 @@ class Ordering:
 class ArticleWriter:
     """The ingest use case's store: ordering state, articles and records."""
 
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
         self._table = table_name
 
@@ -171,7 +174,8 @@ class ArticleWriter:
 
     def _transact(self, actions: list[dict[str, Any]]) -> None:
         try:
-            self._client.transact_write_items(TransactItems=actions)
+            # The actions are built by _put/_delete and the counter updates, which follow that shape.
+            self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", actions))
         except self._client.exceptions.TransactionCanceledException as error:
             reasons = error.response.get("CancellationReasons") or []
             # The ingestion record is always the first action.

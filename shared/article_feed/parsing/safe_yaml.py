@@ -43,8 +43,8 @@ class _ArticleYamlLoader(yaml.CSafeLoader):
             if implicit[0]:
                 for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
                     if regexp.match(value):
-                        return tag
-            return self.DEFAULT_SCALAR_TAG
+                        return str(tag)
+            return str(self.DEFAULT_SCALAR_TAG)
         return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
     def descend_resolver(self, current_node: Node | None, current_index: Any) -> None:
@@ -187,7 +187,8 @@ def construct(root: Node | None, max_chars: int = DEFAULT_MAX_BYTES) -> dict[str
         if problem is not None:
             loc, msg = problem
             raise FileRejected(Diagnostic(loc=loc or FRONT_MATTER_LOC, msg=msg, line=_line_of(root, loc)))
-    return data
+    mapping: dict[str, Any] = data
+    return mapping
 
 
 _DESCRIBED = {bytes: "binary data (!!binary)", set: "a set (!!set)", tuple: "pairs (!!omap or !!pairs)"}
