@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,7 +12,6 @@ from pydantic import ValidationError
 
 from article_feed.domain.model import Image
 from article_feed.parsing import ParsedFile, parse_article_file
-from article_feed.parsing.front_matter import closing_fence
 from tests.strategies import article_files
 
 YAMLISH = st.text(alphabet="ab1:-_ []{}&*!|>'\"#%@`,?\n\t\\.=~", max_size=300)
@@ -170,13 +168,6 @@ def test_url_fields_accept_exactly_http_urls_with_a_host(value: str) -> None:
     except ValidationError:
         accepted = False
     assert accepted == (bool(value.strip()) and _is_image_url(value.strip()))
-
-
-@settings(max_examples=1000, deadline=None)
-@given(st.text(alphabet="-- \t\na\r", max_size=60))
-def test_the_closing_fence_is_the_first_line_of_three_dashes(text: str) -> None:
-    expected = re.search(r"^---[ \t]*$", text, re.MULTILINE)
-    assert closing_fence(text) == (expected.span() if expected else None)
 
 
 def _document(parsed: ParsedFile) -> dict[str, Any]:

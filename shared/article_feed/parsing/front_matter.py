@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from article_feed.domain.diagnostics import Diagnostic
 from article_feed.parsing.rejection import FILE_LOC, FRONT_MATTER_LOC, FileRejected
 
 _BOM = b"\xef\xbb\xbf"
+_CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
 def decode(data: bytes, max_bytes: int) -> str:
@@ -55,19 +58,6 @@ def split_front_matter(text: str) -> tuple[str, str]:
 
 
 def closing_fence(text: str) -> tuple[int, int] | None:
-    """Start and end of the first line that is `---` (trailing blanks allowed).
-
-    What `re.search(r"^---[ \t]*$", text, re.MULTILINE)` finds, without a
-    regular expression trying every line of a long front matter.
-    """
-    position = 0
-    while True:
-        if text.startswith("---", position):
-            end = text.find("\n", position)
-            end = len(text) if end == -1 else end
-            if not text[position + 3 : end].strip(" \t"):
-                return position, end
-        next_line = text.find("\n---", position)
-        if next_line == -1:
-            return None
-        position = next_line + 1
+    """Start and end of the first line that is `---` (trailing blanks allowed)."""
+    found = _CLOSING_FENCE.search(text)
+    return found.span() if found else None

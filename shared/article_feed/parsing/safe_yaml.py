@@ -33,26 +33,6 @@ class _ArticleYamlLoader(yaml.CSafeLoader):
     as text, the model validates it and names the field.
     """
 
-    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
-        """PyYAML's tag resolution, minus its path resolvers (none are registered).
-
-        libyaml calls this for every node; PyYAML's own version costs about a
-        tenth of an article's parse (docs/performance.md).
-        """
-        if kind is ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return str(tag)
-            return str(self.DEFAULT_SCALAR_TAG)
-        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
-
-    def descend_resolver(self, current_node: Node | None, current_index: Any) -> None:
-        """Nothing to track without path resolvers (PyYAML's checks that on every node)."""
-
-    def ascend_resolver(self) -> None:
-        """Nothing to track without path resolvers."""
-
 
 # The implicit resolvers PyYAML registers for its safe loader, keyed by a value's
 # first character, without the timestamp one.
@@ -60,9 +40,6 @@ _ArticleYamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
 }
-if yaml.CSafeLoader.yaml_path_resolvers or None in yaml.CSafeLoader.yaml_implicit_resolvers:  # pragma: no cover
-    # PyYAML registers neither; _ArticleYamlLoader.resolve would ignore them.
-    raise RuntimeError("PyYAML's safe loader has path or wildcard resolvers that this parser does not apply")
 
 
 def _yaml_problem(error: yaml.YAMLError) -> FileRejected:
