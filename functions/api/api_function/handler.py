@@ -30,8 +30,7 @@ __all__ = ["app", "dependencies", "lambda_handler"]
 
 logger = Logger()
 # No powertools Tracer here: API Gateway and Lambda's active tracing already record
-# every request in X-Ray, and the X-Ray SDK that Tracer imports costs about 220 ms
-# of every cold start (docs/performance.md). The ingest function keeps Tracer.
+# every request in X-Ray, and Tracer's cost is measured in docs/performance.md.
 
 
 def _cors() -> CORSConfig:

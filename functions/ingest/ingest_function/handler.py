@@ -39,9 +39,9 @@ Handler = TypeVar("Handler", bound="Callable[..., Any]")
 def _traced(handler: Handler) -> Handler:
     """powertools Tracer, only when the deployment asks for it (`TraceAwsCalls`).
 
-    Creating a Tracer imports the X-Ray SDK, about 220 ms of every cold start even
-    when tracing is disabled; Lambda's active tracing records each invocation
-    without it (docs/performance.md).
+    Creating a Tracer imports the X-Ray SDK even when tracing is disabled (its
+    cold-start cost: docs/performance.md); Lambda's active tracing records each
+    invocation without it.
     """
     if resolve_truthy_env_var_choice(env=os.environ.get("POWERTOOLS_TRACE_DISABLED", "false")):
         return handler
