@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from article_feed.domain.cursor import decode_cursor, encode_cursor, fingerprint
 from article_feed.domain.errors import BadParameter, InvalidCursor
 from article_feed.domain.identity import id_problem
-from article_feed.domain.lists import ListRequest
+from article_feed.domain.lists import ListFilters, ListRequest
 from article_feed.domain.text import match_key
 from article_feed.domain.utc import format_utc
 
@@ -58,17 +58,11 @@ class ArticleReaderPort(Protocol):
 
 
 @dataclass(frozen=True)
-class ArticleQuery:
+class ArticleQuery(ListFilters):
     """The parameters of `GET /articles`, already type-checked by the HTTP layer."""
 
-    topic: str | None = None
-    provider: str | None = None
-    category: str | None = None
-    type: str | None = None
     from_: str | None = None
     to: str | None = None
-    min_quality: int | None = None
-    published: bool | None = None
     limit: int = 20
     cursor: str | None = None
 
@@ -102,16 +96,7 @@ def list_request(query: ArticleQuery) -> ListRequest:
     upper = format_utc(parse_moment("to", query.to, end_of_day=True)) if query.to else None
     if lower and upper and lower > upper:
         raise BadParameter("from", "must not be later than to")
-    return ListRequest(
-        topic=query.topic,
-        provider=query.provider,
-        category=query.category,
-        type=query.type,
-        min_quality=query.min_quality,
-        published=query.published,
-        lower=lower,
-        upper=upper,
-    )
+    return ListRequest(**query.filters(), lower=lower, upper=upper)  # type: ignore[arg-type]
 
 
 def list_articles(store: ArticleReaderPort, query: ArticleQuery, secret: bytes) -> ArticlePage:

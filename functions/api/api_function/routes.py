@@ -59,7 +59,18 @@ def list_articles(
 ):
     page = queries.list_articles(
         _store(),
-        queries.ArticleQuery(topic, provider, category, type, from_, to, min_quality, published, limit, cursor),
+        queries.ArticleQuery(
+            topic=topic,
+            provider=provider,
+            category=category,
+            type=type,
+            min_quality=min_quality,
+            published=published,
+            from_=from_,
+            to=to,
+            limit=limit,
+            cursor=cursor,
+        ),
         _secret(),
     )
     return json_response({"items": page.items, "nextCursor": page.next_cursor})

@@ -1,14 +1,14 @@
-"""What a list request asks for, in the domain's terms (no keys, no partitions)."""
+"""What a list asks for, in the domain's terms (no keys, no partitions)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
-class ListRequest:
-    """The filters of one list: text filters as given (matched case- and form-insensitively),
-    and the time range as UTC strings ending in `Z`."""
+class ListFilters:
+    """The filters every list shares: text filters as given (matched case- and
+    form-insensitively), the lowest quality, the published flag."""
 
     topic: str | None = None
     provider: str | None = None
@@ -16,5 +16,15 @@ class ListRequest:
     type: str | None = None
     min_quality: int | None = None
     published: bool | None = None
+
+    def filters(self) -> dict[str, object]:
+        """Just the filters, from this or from a request that extends them."""
+        return {field.name: getattr(self, field.name) for field in fields(ListFilters)}
+
+
+@dataclass(frozen=True)
+class ListRequest(ListFilters):
+    """The filters and the time range, as UTC strings ending in `Z`."""
+
     lower: str | None = None
     upper: str | None = None
