@@ -71,6 +71,12 @@ def release_emulator_copies() -> None:
         model.instances_tracked.clear()  # type: ignore[union-attr]
 
 
+# One function call at a time against the emulator: moto's DynamoDB is not safe
+# for a read while a transaction copies the table (it answers 500), and the API
+# resolver keeps the current event in module state.
+FUNCTION_CALLS = threading.Lock()
+
+
 class EventDelivery(threading.Thread):
     """Hands S3 notifications from the emulator's queue to the ingest handler."""
 
@@ -97,7 +103,8 @@ class EventDelivery(threading.Thread):
         event = json.loads(message["Body"])
         if "Records" in event:
             try:
-                self._handler(event, self._context)
+                with FUNCTION_CALLS:
+                    self._handler(event, self._context)
             except Exception as error:  # as Lambda: the event stays queued and is retried
                 print(f"ingest failed, will retry: {error}", file=sys.stderr)
                 return
@@ -109,7 +116,6 @@ class EventDelivery(threading.Thread):
 
 def api_server(host: str, port: int, handler: Any, context: Any) -> ThreadingHTTPServer:
     """An HTTP server that answers through the API function's handler."""
-    serialize = threading.Lock()  # the resolver keeps the current event in module state
 
     class ApiGatewayTranslator(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -117,7 +123,7 @@ def api_server(host: str, port: int, handler: Any, context: Any) -> ThreadingHTT
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             event = proxy_event(self.command, self.path, list(self.headers.items()), self.rfile.read(length))
-            with serialize:
+            with FUNCTION_CALLS:
                 answer = handler(event, context)
             body = answer.get("body") or ""
             data = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
