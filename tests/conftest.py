@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from articlectl.lambdas import LocalContext
-from tests.support.api import HttpAnswer, api_caller
+from tests.support.api import HttpAnswer, api_caller, serving_this_stack
 from tests.support.aws import Stack, apply_test_environment, emulated_stack, upload_files
 
 if TYPE_CHECKING:
@@ -53,11 +53,10 @@ def upload(stack: Stack, ingest_handler: Any) -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture
 def api_handler(stack: Stack) -> Iterator[Any]:
-    """The API function's module, fresh clients for this test's moto."""
+    """The API function's module, serving this test's moto (see serving_this_stack)."""
     module = importlib.import_module("api_function.handler")
-    module.dependencies.cache_clear()
-    yield module
-    module.dependencies.cache_clear()
+    with serving_this_stack(module):
+        yield module
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def list_request(query: ArticleQuery) -> ListRequest:
     upper = format_utc(parse_moment("to", query.to, end_of_day=True)) if query.to else None
     if lower and upper and lower > upper:
         raise BadParameter("from", "must not be later than to")
-    return ListRequest(**query.filters(), lower=lower, upper=upper)  # type: ignore[arg-type]
+    return ListRequest(**query.filters(), lower=lower, upper=upper)
 
 
 def list_articles(store: ArticleReaderPort, query: ArticleQuery, secret: bytes) -> ArticlePage:

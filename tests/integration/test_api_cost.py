@@ -9,7 +9,7 @@ from article_feed.domain.records import IngestionRecord
 from article_feed.dynamo.bulk import load_into_empty_table
 from article_feed.parsing import parse_article_file
 from tests.corpus import article_file
-from tests.support.api import api_caller
+from tests.support.api import api_caller, serving_this_stack
 from tests.support.aws import emulated_stack
 
 
@@ -49,9 +49,8 @@ def test_lists_query_and_read_about_limit_items(count, monkeypatch) -> None:
         session = boto3.session.Session()
         session.events.register("after-call.dynamodb", recorder)
         monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
-        api_handler.dependencies.cache_clear()
-        call = api_caller(api_handler)
-        try:
+        with serving_this_stack(api_handler):
+            call = api_caller(api_handler)
             for query, budget in [
                 ({"limit": "20"}, 21),
                 ({"limit": "20", "topic": "AI"}, 21),
@@ -69,5 +68,3 @@ def test_lists_query_and_read_about_limit_items(count, monkeypatch) -> None:
             call("/topics")
             call("/providers")
             assert {name for name, _ in recorder.calls} == {"Query"}
-        finally:
-            api_handler.dependencies.cache_clear()

@@ -195,7 +195,6 @@ def test_store_outage_is_a_503_problem_with_retry_after(stack, api_handler, call
         raise aws_error("ThrottlingException", 400, "GetItem")
 
     on_aws_calls(monkeypatch, "before-call.dynamodb.GetItem", throttle)
-    api_handler.dependencies.cache_clear()
 
     answer = call_api("/articles/some-id")
 

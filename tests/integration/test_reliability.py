@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import threading
 
 import pytest
 from botocore.exceptions import ConnectionClosedError, ParamValidationError
 
+from api_function.dependencies import cursor_secret
 from article_feed.domain.cursor import encode_cursor
 from article_feed.domain.diagnostics import MAX_KEPT
 from articlectl.__main__ import main
@@ -383,9 +385,9 @@ POSITIONS = {
 
 
 @pytest.mark.parametrize("case", POSITIONS)
-def test_a_signed_cursor_whose_position_is_not_this_querys_is_a_400(stack, upload, call_api, monkeypatch, case):
+def test_a_signed_cursor_whose_position_is_not_this_querys_is_a_400(stack, upload, api_handler, call_api, case):
     secret = "x" * 40
-    monkeypatch.setenv("CURSOR_SECRET", secret)
+    api_handler.app.dependency_overrides[cursor_secret] = lambda: secret.encode()
     upload({f"c/{i}.md": article(webUrl=f"https://news.example.com/{i}") for i in range(3)})
     cursor = call_api("/articles", {"limit": "1", "from": "2000-01-01"}).json()["nextCursor"]
 
@@ -402,7 +404,6 @@ def test_a_request_dynamodb_refuses_is_a_400_not_an_outage(stack, api_handler, c
         raise aws_error("ValidationException", 400, "Query")
 
     on_aws_calls(monkeypatch, "before-call.dynamodb.Query", refuse)
-    api_handler.dependencies.cache_clear()
     answer = call_api("/articles", {"topic": "ai"})
     assert answer.status == 400
     assert "topic" in answer.json()["detail"]
@@ -411,7 +412,7 @@ def test_a_request_dynamodb_refuses_is_a_400_not_an_outage(stack, api_handler, c
 def test_without_a_configured_secret_each_container_makes_its_own(stack, upload, api_handler, call_api) -> None:
     upload({f"c/{i}.md": article(webUrl=f"https://news.example.com/{i}") for i in range(2)})
     cursor = call_api("/articles", {"limit": "1"}).json()["nextCursor"]
-    api_handler.dependencies.cache_clear()  # a new container
+    api_handler.app.dependency_overrides[cursor_secret] = lambda: secrets.token_bytes(32)  # a new container
     assert call_api("/articles", {"limit": "1", "cursor": cursor}).status == 400
 
 

@@ -7,8 +7,11 @@ import base64
 import gzip
 import importlib
 import json
+import os
+import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -45,10 +48,31 @@ def handlers_on_stack() -> Iterator[tuple[Stack, Any, Any]]:
             ingest = importlib.import_module("ingest_function.handler")
             api = importlib.import_module("api_function.handler")
             ingest._dependencies.cache_clear()
-            api.dependencies.cache_clear()
-            yield stack, ingest, api
+            with serving_this_stack(api):
+                yield stack, ingest, api
             ingest._dependencies.cache_clear()
-            api.dependencies.cache_clear()
+
+
+@contextmanager
+def serving_this_stack(api: Any) -> Iterator[None]:
+    """The API's routes read this test's emulated table, through powertools' overrides.
+
+    The store is made on the first request, so botocore hooks a test installs
+    before it (fault injection, call recording) apply; the cursor secret is this
+    test's own, like a new container's. Replace either in
+    `api.app.dependency_overrides` to change them mid-test.
+    """
+    from api_function.dependencies import article_store, cursor_secret
+    from article_feed.aws_clients import aws_client
+    from article_feed.dynamo.reader import ArticleReader
+
+    secret = secrets.token_bytes(32)
+    store = cache(lambda: ArticleReader(aws_client("dynamodb"), os.environ["TABLE_NAME"]))
+    api.app.dependency_overrides.update({article_store: store, cursor_secret: lambda: secret})
+    try:
+        yield
+    finally:
+        api.app.dependency_overrides.clear()
 
 
 @contextmanager

@@ -1,8 +1,9 @@
 """Lambda entry point for API Gateway (REST, payload v1): the composition root.
 
 Builds the resolver with validation and OpenAPI and maps every error to an RFC
-9457 problem in one place; the routes get the store from api_dependencies,
-created lazily, once per container.
+9457 problem in one place; the routes get the store and the cursor secret
+as powertools dependencies (api_function.dependencies), created lazily, once
+per container.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from botocore.exceptions import BotoCoreError, ClientError
 
-from api_function.dependencies import dependencies
 from api_function.docs import openapi_document, swagger_page
 from api_function.http import conditional_and_compressed, json_response, problem
 from api_function.routes import router
@@ -25,8 +25,7 @@ from article_feed.query import BadParameter
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-# `dependencies` is re-exported so that tests and tools can reset it (cache_clear).
-__all__ = ["app", "dependencies", "lambda_handler"]
+__all__ = ["app", "lambda_handler"]
 
 logger = Logger()
 # No powertools Tracer here: API Gateway and Lambda's active tracing already record

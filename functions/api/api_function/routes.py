@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from api_function.dependencies import dependencies
+from api_function.dependencies import article_store, cursor_secret
 from api_function.http import json_response, problem
 from api_function.models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
 from article_feed import query as queries
@@ -26,8 +27,8 @@ FROM_HELP = "ISO 8601 date or date-time, inclusive; a date starts at 00:00:00Z"
 TO_HELP = "ISO 8601 date or date-time, inclusive; a date covers its whole day"
 
 
-def _store() -> queries.ArticleReaderPort:
-    return dependencies().store
+Store = Annotated[queries.ArticleReaderPort, Depends(article_store)]
+Secret = Annotated[bytes, Depends(cursor_secret)]
 
 
 def _documented(model: type, description: str, *errors: int) -> dict[int, Any]:
@@ -56,9 +57,12 @@ def list_articles(
     published: Annotated[bool | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048, description="nextCursor of the previous page")] = None,
+    *,
+    store: Store,
+    secret: Secret,
 ):
     page = queries.list_articles(
-        _store(),
+        store,
         queries.ArticleQuery(
             topic=topic,
             provider=provider,
@@ -71,7 +75,7 @@ def list_articles(
             limit=limit,
             cursor=cursor,
         ),
-        _secret(),
+        secret,
     )
     return json_response({"items": page.items, "nextCursor": page.next_cursor})
 
@@ -81,23 +85,23 @@ def list_articles(
     summary="One article with related articles and body",
     responses=_documented(ArticleDetail, "the full article", 400, 404),
 )
-def get_article(article_id: Annotated[str, Path(max_length=300, examples=["000_1ad303c2d0458c2b"])]):
-    stored = queries.get_article(_store(), article_id)
+def get_article(article_id: Annotated[str, Path(max_length=300, examples=["000_1ad303c2d0458c2b"])], store: Store):
+    stored = queries.get_article(store, article_id)
     if stored is None:
         return problem(404, "Not Found", f"no article has the id {article_id!r}")
     return json_response(detail_of(stored))
 
 
 @router.get("/topics", summary="Topics by number of articles", responses=_documented(TopicList, "every topic"))
-def list_topics():
-    return json_response({"items": queries.topic_counts(_store())})
+def list_topics(store: Store):
+    return json_response({"items": queries.topic_counts(store)})
 
 
 @router.get(
     "/providers", summary="Providers by number of articles", responses=_documented(ProviderList, "every provider")
 )
-def list_providers():
-    return json_response({"items": queries.provider_counts(_store())})
+def list_providers(store: Store):
+    return json_response({"items": queries.provider_counts(store)})
 
 
 @router.get(
@@ -110,12 +114,9 @@ def get_ingestion(
         str,
         Query(min_length=1, max_length=1024, description="object key", examples=["samples/000_1ad303c2d0458c2b.txt"]),
     ],
+    store: Store,
 ):
-    record = queries.get_ingestion(_store(), key)
+    record = queries.get_ingestion(store, key)
     if record is None:
         return problem(404, "Not Found", f"no ingestion record for the key {key!r}")
     return json_response(record.model_dump(mode="json"))
-
-
-def _secret() -> bytes:
-    return dependencies().cursor_secret

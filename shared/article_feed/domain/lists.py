@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,8 +18,8 @@ class ListFilters:
     min_quality: int | None = None
     published: bool | None = None
 
-    def filters(self) -> dict[str, object]:
-        """Just the filters, from this or from a request that extends them."""
+    def filters(self) -> dict[str, Any]:
+        """Just the filters (as keyword arguments), from this or from a request that extends them."""
         return {field.name: getattr(self, field.name) for field in fields(ListFilters)}
 
 
