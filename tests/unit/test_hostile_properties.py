@@ -3,13 +3,16 @@ stays readable and small, and nothing under `secured` is ever shown or served.""
 
 from __future__ import annotations
 
+import base64
 import json
+import random
 from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from article_feed.domain.limits import MAX_STORED_DOCUMENT_BYTES, stored_content, stored_size_if_too_large
 from article_feed.domain.records import IngestionRecord
 from article_feed.domain.views import public, summary_view
 from article_feed.parsing.checks import check_article
@@ -85,3 +88,26 @@ def test_a_hostile_file_never_raises_and_its_record_is_small_readable_and_secret
     if checked.article is not None:
         document = checked.article.to_document()
         assert SECRET not in json.dumps(public(document)) + json.dumps(summary_view(document))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(MAX_STORED_DOCUMENT_BYTES - 2000, MAX_STORED_DOCUMENT_BYTES * 13 // 10), st.booleans())
+def test_the_stored_size_check_compresses_only_where_it_cannot_matter(length, repetitive) -> None:
+    # Random base85 text compresses to about 80 %: lengths from below the limit to
+    # past where its compressed size crosses it; repetitive text never crosses.
+    body = "a" * length if repetitive else base64.b85encode(random.Random(length).randbytes(length))[:length].decode()
+    expected = len(stored_content({}, body))
+    assert stored_size_if_too_large({}, body) == (expected if expected > MAX_STORED_DOCUMENT_BYTES else None)
+
+
+def test_an_article_just_over_the_stored_limit_is_refused_and_just_under_is_not() -> None:
+    rng = random.Random(7)
+    text = base64.b85encode(rng.randbytes(600_000)).decode()
+    low, high = 0, len(text)  # the longest prefix whose compressed size fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (
+            (middle, high) if len(stored_content({}, text[:middle])) <= MAX_STORED_DOCUMENT_BYTES else (low, middle - 1)
+        )
+    assert stored_size_if_too_large({}, text[:low]) is None
+    assert stored_size_if_too_large({}, text[: low + 40]) is not None

@@ -12,7 +12,7 @@ import json
 
 from article_feed.domain.diagnostics import Diagnostic
 from article_feed.domain.identity import article_id_from_key, id_problem
-from article_feed.domain.limits import MAX_STORED_DOCUMENT_BYTES, MAX_SUMMARY_BYTES, stored_content
+from article_feed.domain.limits import MAX_STORED_DOCUMENT_BYTES, MAX_SUMMARY_BYTES, stored_size_if_too_large
 from article_feed.domain.views import summary_view
 from article_feed.parsing.article_file import ParsedFile, parse_article_file
 from article_feed.parsing.rejection import FILE_LOC, FRONT_MATTER_LOC
@@ -54,8 +54,8 @@ def _storable(parsed: ParsedFile) -> ParsedFile:
     assert parsed.article is not None
     document = parsed.article.to_document()
     errors = []
-    compressed = len(stored_content(document, parsed.body))
-    if compressed > MAX_STORED_DOCUMENT_BYTES:
+    compressed = stored_size_if_too_large(document, parsed.body)
+    if compressed is not None:
         errors.append(
             Diagnostic(
                 loc="body",
