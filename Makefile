@@ -11,7 +11,7 @@ SAM_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.1
 CHECKOV_VENV := .venv-checkov
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: check test lint typecheck imports unit infra runtime-check dev bench fuzz reliability clean
+.PHONY: check test lint typecheck imports unit infra runtime-check dev bench fuzz reliability mutation clean
 
 # The folders Lambda puts on sys.path (the layer and each function's CodeUri), for tools that import.
 IMPORT_PATH := shared:functions/api:functions/ingest:.
@@ -91,6 +91,15 @@ dev: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Mutation testing (not part of `make test`): the core modules changed since main;
+# MUTATION=--all for the whole core, MUTATION=article_feed.domain.identity for one module.
+$(VENV)/.mutation-installed: $(STAMP) requirements-mutation.txt
+	$(BIN)/python -m pip install --quiet -r requirements-mutation.txt
+	touch $@
+
+mutation: $(VENV)/.mutation-installed
+	$(BIN)/python -m mutation $(MUTATION)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) $(RUNTIME_VENV) .pytest_cache .ruff_cache .mypy_cache .aws-sam

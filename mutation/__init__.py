@@ -1,0 +1,1 @@
+"""`make mutation`: mutmut over the core, in a staging folder with the layout mutmut expects."""

@@ -1,0 +1,224 @@
+"""`make mutation`: plant small bugs (mutants) in the core and count those the tests catch.
+
+mutmut 3 mutates one copy of the code and runs, for each mutant, only the tests
+that reach the mutated function. It expects the code under `src/` and the tests
+importing it by its package name; our layout (the layer in shared/, the handler
+packages in functions/) is staged as such in `.mutation/` (git-ignored), and the
+results stay there between runs, so a second run only redoes what changed.
+
+    python -m mutation            mutants of the core modules changed since main
+    python -m mutation --all      the whole core (docs/reliability.md has the time)
+    python -m mutation MODULE…    these modules (e.g. article_feed.domain.identity)
+    python -m mutation --report   the last results, without running
+
+The report counts, per module, killed / survived / equivalent (listed with
+their reason in docs/reliability.md, "Mutation testing") / other (no test
+reaches it, timeouts); the score is killed / (killed + survived), the goal 85 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGE = ROOT / ".mutation"
+# The core: the domain package (the layer) and the two handler packages.
+PACKAGES = {
+    "article_feed": "shared/article_feed",
+    "api_function": "functions/api/api_function",
+    "ingest_function": "functions/ingest/ingest_function",
+}
+ALSO_COPY = ["articlectl", "events", "template.yaml"]
+# Tests that run code in another process (mutants are invisible there) or start the local stack.
+LEFT_OUT = ["tests/e2e", "tests/unit/test_handler_imports.py", "tests/unit/test_deployment_package.py"]
+GOAL = 0.85
+EQUIVALENTS = ROOT / "docs" / "reliability.md"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="make mutation", description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="dotted module names (default: those changed since main)")
+    parser.add_argument("--all", action="store_true", help="the whole core")
+    parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--base", default="main", help="the branch changes are counted from (default: main)")
+    options = parser.parse_args()
+
+    if not options.report:
+        modules = _core_modules() if options.all else options.modules or _changed_modules(options.base)
+        if not modules:
+            print(f"No core module changed since {options.base}: nothing to mutate (--all for the whole core).")
+            return 0
+        _stage()
+        started = time.monotonic()
+        names = [f"{module}.*" for module in modules]
+        print(f"Mutating {len(modules)} module(s): {', '.join(modules)}", flush=True)
+        # Tests that start `python -m articlectl` find the mutated packages too.
+        path = os.pathsep.join(str(STAGE / "mutants" / folder) for folder in ("src", "."))
+        run = subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
+            cwd=STAGE,
+            env=os.environ | {"PYTHONPATH": path, "POWERTOOLS_LOG_LEVEL": "CRITICAL"},
+        )
+        print(f"mutmut finished in {time.monotonic() - started:.0f} s (exit {run.returncode})")
+        if run.returncode != 0:
+            return run.returncode
+        return _report(modules)
+    return _report(options.modules or None)
+
+
+def _core_modules() -> list[str]:
+    modules = []
+    for package, folder in PACKAGES.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            relative = path.relative_to(ROOT / folder).with_suffix("")
+            parts = [package, *relative.parts]
+            if parts[-1] == "__init__":
+                parts.pop()
+            modules.append(".".join(parts))
+    return modules
+
+
+def _module_of(path: str) -> str | None:
+    for package, folder in PACKAGES.items():
+        if path.startswith(folder + "/") and path.endswith(".py"):
+            parts = [package, *Path(path[len(folder) + 1 :]).with_suffix("").parts]
+            return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    return None
+
+
+def _changed_modules(base: str) -> list[str]:
+    """Core modules that differ from the base branch, committed or not."""
+    changed = subprocess.run(
+        ["git", "diff", "--name-only", base, "--", *PACKAGES.values()],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    untracked = subprocess.run(
+        ["git", "ls-files", "--others", "--exclude-standard", "--", *PACKAGES.values()],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return sorted({module for path in changed + untracked if (module := _module_of(path)) and (ROOT / path).exists()})
+
+
+def _stage() -> None:
+    """The layout mutmut expects: the packages under src/, tests and their data beside them.
+
+    A source file that changed since the last run is copied again and its
+    mutants dropped, so mutmut makes them anew; the others keep their results.
+    """
+    for package, folder in PACKAGES.items():
+        for path in (ROOT / folder).rglob("*.py"):
+            relative = Path("src") / package / path.relative_to(ROOT / folder)
+            staged = STAGE / relative
+            if staged.exists() and filecmp.cmp(path, staged, shallow=False):
+                continue
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, staged)
+            for stale in (STAGE / "mutants" / relative, STAGE / "mutants" / f"{relative}.meta"):
+                stale.unlink(missing_ok=True)
+    tests = STAGE / "tests"
+    if tests.exists():
+        shutil.rmtree(tests)
+    shutil.copytree(ROOT / "tests", tests, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ALSO_COPY:
+        source, target = ROOT / name, STAGE / name
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    selection = ", ".join(f'"{path}"' for path in ["tests/unit", "tests/integration"])
+    ignored = ", ".join(f'"--ignore={path}"' for path in LEFT_OUT)
+    (STAGE / "pyproject.toml").write_text(
+        f"""[tool.pytest.ini_options]
+pythonpath = [".", "src"]
+addopts = "-p no:cacheprovider --hypothesis-seed=0"
+filterwarnings = ["ignore:No application metrics to publish:UserWarning", "ignore::DeprecationWarning"]
+markers = ["e2e: starts the local stack as a subprocess"]
+
+[tool.mutmut]
+source_paths = ["src"]
+also_copy = [{", ".join(f'"{name}"' for name in ALSO_COPY)}]
+pytest_add_cli_args_test_selection = [{selection}]
+pytest_add_cli_args = [{ignored}]
+"""
+    )
+
+
+def _equivalents() -> dict[str, str]:
+    """Mutants judged equivalent, with the reason: rows `| module | `mutant name` | why |` of docs/reliability.md."""
+    found = {}
+    for line in EQUIVALENTS.read_text().splitlines():
+        match = re.match(r"\|\s*`?[\w.]+`?\s*\|\s*`([\w.]+__mutmut_\d+)`\s*\|\s*(.+?)\s*\|$", line)
+        if match:
+            found[match[1]] = match[2]
+    return found
+
+
+def _report(modules: list[str] | None) -> int:
+    equivalents = _equivalents()
+    by_module: dict[str, Counter[str]] = {}
+    survivors: list[str] = []
+    for meta in sorted((STAGE / "mutants" / "src").rglob("*.py.meta")):
+        module = ".".join(meta.relative_to(STAGE / "mutants" / "src").with_suffix("").with_suffix("").parts)
+        module = module.removesuffix(".__init__")
+        if modules and module not in modules:
+            continue
+        counts = by_module.setdefault(module, Counter())
+        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            if code in (1, 3, 37):
+                counts["killed"] += 1
+            elif code == 0 and name in equivalents:
+                counts["equivalent"] += 1
+            elif code == 0:
+                counts["survived"] += 1
+                survivors.append(name)
+            elif code is None:
+                counts["not run"] += 1
+            else:
+                counts["other"] += 1
+    if not by_module:
+        print("No results yet: run `make mutation` first.")
+        return 1
+    print(f"{'module':<44} {'killed':>7} {'survived':>9} {'equivalent':>11} {'other':>6} {'score':>7}")
+    below = []
+    for module, counts in sorted(by_module.items()):
+        tested = counts["killed"] + counts["survived"]
+        score = counts["killed"] / tested if tested else 1.0
+        if score < GOAL:
+            below.append(module)
+        print(
+            f"{module:<44} {counts['killed']:>7} {counts['survived']:>9} {counts['equivalent']:>11} "
+            f"{counts['other'] + counts['not run']:>6} {score:>7.0%}"
+        )
+    total = sum(by_module.values(), Counter())
+    print(
+        f"{'all':<44} {total['killed']:>7} {total['survived']:>9} {total['equivalent']:>11} "
+        f"{total['other'] + total['not run']:>6} {total['killed'] / max(1, total['killed'] + total['survived']):>7.0%}"
+    )
+    if survivors:
+        print(f"\nSurvivors ({len(survivors)}; `cd .mutation && ../.venv/bin/mutmut show NAME` shows one):")
+        for name in survivors:
+            print(f"  {name}")
+    if below:
+        print(f"\nBelow the {GOAL:.0%} goal: {', '.join(below)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
