@@ -36,14 +36,20 @@ def test_nulls_stay_null_and_absent_stays_absent() -> None:
     assert "category" not in document
 
 
-def test_field_errors_point_at_the_file_line() -> None:
+def test_field_errors_point_at_the_file_line_and_column() -> None:
     data = (
         b"---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T00:00:00Z\n"
         b"related:\n  - title: R\n    webUrl: nope\n---\n"
     )
     error = parse_article_file(data).errors[0]
-    assert (error.loc, error.line) == ("related[0].webUrl", 7)
-    assert error.as_text("a.md") == "a.md:7: related[0].webUrl: must be an http(s) URL"
+    assert (error.loc, error.line, error.column) == ("related[0].webUrl", 7, 5)
+    assert error.as_text("a.md") == "a.md:7:5: related[0].webUrl: must be an http(s) URL"
+
+
+def test_an_entry_without_a_key_points_at_the_entry() -> None:
+    data = b"---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01\ntopics:\n  -   [x]\n---\n"
+    error = parse_article_file(data).errors[0]
+    assert (error.loc, error.line, error.column) == ("topics[0]", 6, 7)
 
 
 def test_yaml_syntax_error_line_counts_from_the_file_start() -> None:

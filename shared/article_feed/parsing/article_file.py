@@ -78,7 +78,7 @@ def _validate(raw: dict[str, Any], root: Node | None, body: str) -> ParsedFile:
                 loc=loc,
                 msg="unknown field: stored, never served" if secret else "unknown field: kept and served as it is",
                 value=value,
-                line=lines.line_of(loc),
+                **_position(lines, loc),
             )
         )
     warnings.extend(_zone_less_warnings(raw, lines))
@@ -89,13 +89,18 @@ def _validate(raw: dict[str, Any], root: Node | None, body: str) -> ParsedFile:
 _COUNTED = Diagnostic(loc=FILE_LOC, msg="")
 
 
+def _position(lines: LineFinder, loc: str) -> dict[str, Any]:
+    line, column = lines.position_of(loc)
+    return {"line": line, "column": column}
+
+
 def _from_pydantic(item: Any, lines: LineFinder) -> Diagnostic:
     loc = format_loc(tuple(item["loc"]))
     msg = str(item["msg"]).removeprefix("Value error, ")
     if item["type"] == "missing":
         msg = "required field is missing"
     value = None if item["type"] == "missing" else item.get("input")
-    return Diagnostic(loc=loc, msg=msg, value=value, line=lines.line_of(loc))
+    return Diagnostic(loc=loc, msg=msg, value=value, **_position(lines, loc))
 
 
 def _zone_less_warnings(raw: dict[str, Any], lines: LineFinder) -> list[Diagnostic]:
@@ -115,7 +120,7 @@ def _zone_less_warnings(raw: dict[str, Any], lines: LineFinder) -> list[Diagnost
                         loc=loc,
                         msg="date-time has no time zone; it is taken as UTC",
                         value=holder[name],
-                        line=lines.line_of(loc),
+                        **_position(lines, loc),
                     )
                 )
     return warnings

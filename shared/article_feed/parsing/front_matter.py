@@ -14,19 +14,21 @@ _CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 def decode(data: bytes, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise FileRejected(Diagnostic(loc=FILE_LOC, msg=f"file is larger than the limit of {max_bytes} bytes"))
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
+    skipped = len(_BOM) if data.startswith(_BOM) else 0
+    data = data[skipped:]
     if not data.strip():
         raise FileRejected(Diagnostic(loc=FILE_LOC, msg="file is empty"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
         raise FileRejected(
             Diagnostic(
                 loc=FILE_LOC,
-                msg=f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
-                line=line,
+                msg=f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start + skipped})",
+                line=data.count(b"\n", 0, error.start) + 1,
+                # In characters, as editors count: what decodes before the bad byte on its line.
+                column=len(data[line_start : error.start].decode("utf-8", "replace")) + 1,
             )
         ) from None
     return text.replace("\r\n", "\n")

@@ -163,7 +163,8 @@ def construct(root: Node | None, max_chars: int = DEFAULT_MAX_BYTES) -> dict[str
         problem = _json_problem(data, "")
         if problem is not None:
             loc, msg = problem
-            raise FileRejected(Diagnostic(loc=loc or FRONT_MATTER_LOC, msg=msg, line=_line_of(root, loc)))
+            line, column = LineFinder(root).position_of(loc)
+            raise FileRejected(Diagnostic(loc=loc or FRONT_MATTER_LOC, msg=msg, line=line, column=column))
     mapping: dict[str, Any] = data
     return mapping
 
@@ -370,25 +371,20 @@ class LineFinder:
             self._indexes[id(node)] = index
         return index
 
-    def line_of(self, loc: str) -> int | None:
-        """The file line of the deepest node on a field path that exists in the YAML."""
+    def position_of(self, loc: str) -> tuple[int | None, int | None]:
+        """The file (line, column), 1-based, of the deepest node on a field path that exists in the YAML."""
         node = self._root
-        line = None
+        mark = None
         for match in _LOC_PART.finditer(loc):
             name, index = match.group(1), match.group(2)
             if isinstance(node, MappingNode) and name is not None:
                 pair = self._pairs(node).get(name)
                 if pair is None:
-                    return line
-                line = pair[0].start_mark.line + LINE_OFFSET
-                node = pair[1]
+                    break
+                mark, node = pair[0].start_mark, pair[1]
             elif isinstance(node, SequenceNode) and index is not None and int(index) < len(node.value):
                 node = node.value[int(index)]
-                line = node.start_mark.line + LINE_OFFSET
+                mark = node.start_mark
             else:
-                return line
-        return line
-
-
-def _line_of(root: Node | None, loc: str) -> int | None:
-    return LineFinder(root).line_of(loc)
+                break
+        return (None, None) if mark is None else (mark.line + LINE_OFFSET, mark.column + 1)
