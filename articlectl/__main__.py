@@ -1,4 +1,4 @@
-"""Command line: `python -m articlectl validate|reindex|status|invoke|dev …`."""
+"""Command line: `python -m articlectl validate|schema|reindex|status|invoke|dev …`."""
 
 from __future__ import annotations
 
@@ -23,12 +23,20 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check article files before upload, as ingest would")
     validate.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    validate.add_argument("--json", action="store_true", help="print a machine-readable report")
+    validate.add_argument(
+        "--format",
+        choices=["text", "github", "json"],
+        default="text",
+        help="text (path:line:col: loc: msg), github (Actions annotations) or json (the machine report)",
+    )
+    validate.add_argument("--json", action="store_const", dest="format", const="json", help="same as --format json")
     validate.add_argument("--max-bytes", type=int, default=ONE_MIB, help="size limit (default 1 MiB)")
     validate.add_argument("--quiet", "-q", action="store_true", help="print errors only, no warnings")
     validate.add_argument(
         "--jobs", "-j", type=int, default=0, help="worker processes for large folders (default 0: one per CPU)"
     )
+
+    commands.add_parser("schema", help="print the JSON Schema of an article file's front matter (for editors, CI)")
 
     reindex = commands.add_parser("reindex", help="re-ingest every object of a bucket")
     reindex.add_argument("--bucket", default="articles")
@@ -73,11 +81,16 @@ def main(argv: list[str] | None = None) -> int:
 
         return validate.run(
             arguments.paths,
-            as_json=arguments.json,
+            output=arguments.format,
             max_bytes=arguments.max_bytes,
             quiet=arguments.quiet,
             jobs=arguments.jobs or validate.default_jobs(),
         )
+    if arguments.command == "schema":
+        from article_feed.domain.schema import article_schema
+
+        print(json.dumps(article_schema(), indent=2, ensure_ascii=False))
+        return 0
     if arguments.command == "reindex":
         import boto3
 

@@ -88,8 +88,60 @@ def _worker_pool(jobs: int) -> ProcessPoolExecutor | None:
         return None
 
 
-def run(paths: list[str], *, as_json: bool, max_bytes: int, quiet: bool, jobs: int = 1) -> int:
-    """Check every file; print a report; 1 if any file is invalid, else 0."""
+FORMATS = ("text", "github", "json")
+
+
+def github_annotation(kind: str, path: str, diagnostic: Diagnostic | None, message: str | None = None) -> str:
+    """One GitHub Actions workflow command (`::error file=…,line=…,col=…,title=…::…`).
+
+    Escaped as the runner expects: `%`, CR and LF in the message; also `:` and
+    `,` in the properties (https://github.com/actions/toolkit, command.ts).
+    """
+    properties = {"file": path}
+    if diagnostic is not None:
+        if diagnostic.line is not None:
+            properties["line"] = str(diagnostic.line)
+            if diagnostic.column is not None:
+                properties["col"] = str(diagnostic.column)
+        properties["title"] = diagnostic.loc
+        message = diagnostic.msg + (f" (value: {diagnostic.value})" if diagnostic.value is not None else "")
+    listed = ",".join(f"{name}={_escape(value, properties=True)}" for name, value in properties.items())
+    return f"::{kind} {listed}::{_escape(message or '')}"
+
+
+def _escape(text: str, *, properties: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+
+
+def _print_text(path: Path, checked: ParsedFile, quiet: bool) -> None:
+    for error in checked.errors:
+        print(error.as_text(str(path)))
+    if checked.error_total > len(checked.errors):
+        print(f"{path}: … and {checked.error_total - len(checked.errors)} more error(s)")
+    if not quiet:
+        for warning in checked.warnings:
+            print(f"{warning.as_text(str(path))} (warning)")
+        if checked.warning_total > len(checked.warnings):
+            print(f"{path}: … and {checked.warning_total - len(checked.warnings)} more warning(s)")
+
+
+def _print_github(path: Path, checked: ParsedFile, quiet: bool) -> None:
+    for error in checked.errors:
+        print(github_annotation("error", str(path), error))
+    if checked.error_total > len(checked.errors):
+        more = checked.error_total - len(checked.errors)
+        print(github_annotation("error", str(path), None, f"… and {more} more error(s)"))
+    if not quiet:
+        for warning in checked.warnings:
+            print(github_annotation("warning", str(path), warning))
+        if checked.warning_total > len(checked.warnings):
+            more = checked.warning_total - len(checked.warnings)
+            print(github_annotation("warning", str(path), None, f"… and {more} more warning(s)"))
+
+
+def run(paths: list[str], *, output: str, max_bytes: int, quiet: bool, jobs: int = 1) -> int:
+    """Check every file; print a report in `output` (text, github, json); 1 if any file is invalid, else 0."""
     files = article_files(paths)
     report: list[dict[str, Any]] = []
     invalid = 0
@@ -106,17 +158,11 @@ def run(paths: list[str], *, as_json: bool, max_bytes: int, quiet: bool, jobs: i
                 "warningCount": checked.warning_total,
             }
         )
-        if not as_json:
-            for error in errors:
-                print(f"{error.as_text(str(path))}", file=sys.stdout)
-            if checked.error_total > len(errors):
-                print(f"{path}: … and {checked.error_total - len(errors)} more error(s)", file=sys.stdout)
-            if not quiet:
-                for warning in warnings:
-                    print(f"{warning.as_text(str(path))} (warning)", file=sys.stdout)
-                if checked.warning_total > len(warnings):
-                    print(f"{path}: … and {checked.warning_total - len(warnings)} more warning(s)", file=sys.stdout)
-    if as_json:
+        if output == "text":
+            _print_text(path, checked, quiet)
+        elif output == "github":
+            _print_github(path, checked, quiet)
+    if output == "json":
         print(json.dumps({"files": report, "checked": len(files), "invalid": invalid}, ensure_ascii=False, indent=2))
     else:
         print(f"{len(files)} file(s) checked, {invalid} invalid", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 
 import pytest
@@ -201,3 +202,16 @@ def test_store_outage_is_a_503_problem_with_retry_after(stack, api_handler, call
     assert answer.status == 503
     assert answer.headers["retry-after"] == "1"
     assert answer.json()["status"] == 503
+
+
+def test_the_front_matter_schema_is_served_as_articlectl_prints_it(call_api, capsys) -> None:
+    from articlectl.__main__ import main
+
+    answer = call_api("/schemas/article.json")
+    assert main(["schema"]) == 0
+
+    assert answer.status == 200
+    assert answer.headers["content-type"] == "application/schema+json"
+    assert answer.headers["cache-control"] == "public, max-age=3600"
+    assert answer.json() == json.loads(capsys.readouterr().out)
+    assert call_api("/schemas/article.json", headers={"If-None-Match": answer.headers["etag"]}).status == 304

@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 PROBLEM_JSON = "application/problem+json"
+SCHEMA_JSON = "application/schema+json"
 # Below this, gzip costs more than it saves (headers, CPU, base64 overhead).
 GZIP_MIN_BYTES = 1024
 CACHE_CONTROL = {
     "/ingestions": "no-cache",
     "/openapi.json": "public, max-age=300",
     "/docs": "public, max-age=300",
+    "/schemas/": "public, max-age=3600",
 }
 DEFAULT_CACHE_CONTROL = "public, max-age=60"
 

@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from api_function.dependencies import article_store, cursor_secret
-from api_function.http import json_response, problem
+from api_function.http import SCHEMA_JSON, json_response, problem
 from api_function.models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
 from article_feed import query as queries
 from article_feed.domain.text import MAX_SAFE_INTEGER
@@ -120,3 +120,17 @@ def get_ingestion(
     if record is None:
         return problem(404, "Not Found", f"no ingestion record for the key {key!r}")
     return json_response(record.model_dump(mode="json"))
+
+
+@router.get(
+    "/schemas/article.json",
+    summary="The JSON Schema (draft 2020-12) of an article file's front matter",
+    responses={200: {"description": "the schema `articlectl schema` prints", "content": {SCHEMA_JSON: {}}}},
+)
+def article_json_schema():
+    # Imported here: only this route pays for the file model's definitions.
+    from article_feed.domain.schema import article_schema
+
+    answer = json_response(article_schema())
+    answer.headers["Content-Type"] = SCHEMA_JSON
+    return answer

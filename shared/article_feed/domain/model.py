@@ -22,6 +22,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    WithJsonSchema,
 )
 from pydantic.alias_generators import to_camel
 
@@ -147,14 +148,50 @@ def _cap_topics(values: list[str]) -> list[str]:
     return values
 
 
+# How the JSON Schema (article_feed.domain.schema) describes values the validators
+# check in code: as YAML writes them (text), at least as loose as the code.
+ISO_8601 = (
+    r"^\s*\d{4}-?(\d{2}-?\d{2}|W\d{2}(-?\d)?|\d{3})"
+    r"([T ]\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?)?\s*(Z|z|[+-]\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?)?\s*$"
+)
+HTTP_URL = r"^\s*[hH][tT][tT][pP][sS]?://[^/?#\s]"
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOST_NAME = rf"^\s*(?=\S{{1,253}}\s*$)({_LABEL}\.)*{_LABEL}\.?\s*$"
+_URL_SCHEMA = {"type": "string", "pattern": HTTP_URL, "description": "an http(s) URL with a host"}
+
 UtcDateTime = Annotated[
     datetime,
     BeforeValidator(_to_utc_datetime),
     PlainSerializer(format_utc, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": ISO_8601,
+            "description": "ISO 8601 date-time, e.g. 2020-03-29T15:30:00Z; without a zone it is read as UTC",
+            "examples": ["2020-03-29T15:30:00Z"],
+        },
+        mode="validation",
+    ),
 ]
-Url = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_url)]
-ImageUrl = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_image_url)]
-HostName = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_host_name)]
+Url = Annotated[StrictStr, Field(min_length=1), AfterValidator(_check_url), WithJsonSchema(_URL_SCHEMA)]
+ImageUrl = Annotated[
+    StrictStr,
+    Field(min_length=1),
+    AfterValidator(_check_image_url),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "anyOf": [{"pattern": HTTP_URL}, {"pattern": "^/([^/]|$)"}],
+            "description": "an http(s) URL, or a path from the site's root such as /logo.png",
+        }
+    ),
+]
+HostName = Annotated[
+    StrictStr,
+    Field(min_length=1),
+    AfterValidator(_check_host_name),
+    WithJsonSchema({"type": "string", "pattern": HOST_NAME, "description": "a host name such as example.com"}),
+]
 Title = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TITLE_LENGTH)]
 StringList = Annotated[list[StrictStr], AfterValidator(_clean_string_list)]
 Dimension = Annotated[StrictInt, Field(ge=0, le=MAX_SAFE_INTEGER)]
