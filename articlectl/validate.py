@@ -20,6 +20,7 @@ from article_feed.domain.diagnostics import Diagnostic
 from article_feed.domain.identity import is_article_key
 from article_feed.parsing import DEFAULT_MAX_BYTES, FILE_LOC, ParsedFile
 from article_feed.parsing.checks import check_article
+from article_feed.parsing.rejection import too_large
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,11 +46,9 @@ def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     """Errors and warnings for one file, exactly as the ingest function finds them."""
     try:
         size = path.stat().st_size
-        if size > max_bytes:  # never read past the limit, as ingest
-            with path.open("rb") as stream:
-                data = stream.read(max_bytes + 1)
-        else:
-            data = path.read_bytes()
+        if size > max_bytes:  # never read past the limit, as ingest (which knows the size from the event)
+            return ParsedFile(errors=[too_large(max_bytes, size)])
+        data = path.read_bytes()
     except OSError as error:
         return ParsedFile(errors=[Diagnostic(loc=FILE_LOC, msg=f"cannot read the file: {error.strerror}")])
     parsed = check_article(path.name, data, max_bytes=max_bytes)

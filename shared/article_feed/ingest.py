@@ -17,8 +17,8 @@ from article_feed.domain.diagnostics import Diagnostic
 from article_feed.domain.errors import ArticleConflict, StaleEvent, StoreRefused, TooLargeToStore
 from article_feed.domain.identity import article_id_from_key, is_article_key
 from article_feed.domain.records import IngestionRecord, ObjectEvent, is_later
-from article_feed.parsing.checks import check_article, too_large
-from article_feed.parsing.rejection import DEFAULT_MAX_BYTES, FILE_LOC
+from article_feed.parsing.checks import check_article
+from article_feed.parsing.rejection import DEFAULT_MAX_BYTES, FILE_LOC, too_large
 
 if TYPE_CHECKING:
     from article_feed.domain.model import Article

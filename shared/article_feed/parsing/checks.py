@@ -22,15 +22,6 @@ from article_feed.parsing.rejection import FILE_LOC, FRONT_MATTER_LOC
 _SUMMARY_RESERVE = 1100
 
 
-def too_large(max_bytes: int, size: int | None = None) -> Diagnostic:
-    """The one rejection for a file over the size limit."""
-    return Diagnostic(
-        loc=FILE_LOC,
-        msg=f"file is larger than the limit of {max_bytes} bytes",
-        value=None if size is None else str(size),
-    )
-
-
 def check_article(key: str, data: bytes, *, max_bytes: int) -> ParsedFile:
     """The article a file holds, or every problem with it; warnings either way."""
     problem = id_problem(article_id_from_key(key))

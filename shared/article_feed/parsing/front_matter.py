@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from article_feed.domain.diagnostics import Diagnostic
-from article_feed.parsing.rejection import FILE_LOC, FRONT_MATTER_LOC, FileRejected
+from article_feed.parsing.rejection import FILE_LOC, FRONT_MATTER_LOC, FileRejected, too_large
 
 _BOM = b"\xef\xbb\xbf"
 _CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -13,7 +13,7 @@ _CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 def decode(data: bytes, max_bytes: int) -> str:
     if len(data) > max_bytes:
-        raise FileRejected(Diagnostic(loc=FILE_LOC, msg=f"file is larger than the limit of {max_bytes} bytes"))
+        raise FileRejected(too_large(max_bytes))  # the data may be cut at the limit: no size to show
     skipped = len(_BOM) if data.startswith(_BOM) else 0
     data = data[skipped:]
     if not data.strip():

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from article_feed.domain.diagnostics import Diagnostic
+from article_feed.domain.diagnostics import Diagnostic
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 FRONT_MATTER_LOC = "(front matter)"
@@ -20,3 +17,12 @@ class FileRejected(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.msg)
         self.diagnostic = diagnostic
+
+
+def too_large(max_bytes: int, size: int | None = None) -> Diagnostic:
+    """The one rejection for a file over the size limit (its size, where known before reading)."""
+    return Diagnostic(
+        loc=FILE_LOC,
+        msg=f"file is larger than the limit of {max_bytes} bytes",
+        value=None if size is None else str(size),
+    )

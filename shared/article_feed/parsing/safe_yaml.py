@@ -112,6 +112,7 @@ def _recursive_alias(node: Node) -> FileRejected:
             loc=FRONT_MATTER_LOC,
             msg="a YAML alias refers to a node that contains it (recursive alias)",
             line=node.start_mark.line + LINE_OFFSET,
+            column=node.start_mark.column + 1,
         )
     )
 
@@ -134,6 +135,7 @@ def _too_much_expansion(node: Node, what: str) -> FileRejected:
             loc=FRONT_MATTER_LOC,
             msg=f"YAML aliases expand to more than {what}",
             line=node.start_mark.line + LINE_OFFSET,
+            column=node.start_mark.column + 1,
         )
     )
 

@@ -1,0 +1,158 @@
+"""Each kind of rejection names its field, its line and column and what was wrong,
+exactly: curators jump to the spot from `validate`, and a careless edit of one
+message, line offset or value shows here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from article_feed.domain.records import ObjectEvent
+from article_feed.ingest import IngestSettings, ingest_object_event
+from article_feed.parsing import parse_article_file
+from articlectl.validate import check_file
+from tests.support.fakes import FakeObjects, FakeStore
+
+HEAD = "---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T00:00:00Z\n"  # front matter: lines 2-4
+DEEP = "msg", "front matter is nested more than 32 levels deep"
+
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    # The root mapping and 32 lists: 33 containers. The 32nd `[` is at column 3 + 32.
+    "nested past the limit": (
+        "x: " + "[" * 32 + "]" * 32 + "\n",
+        {"loc": "(front matter)", DEEP[0]: DEEP[1], "line": 5, "column": 35},
+    ),
+    # The same, in a file long enough to be checked by events before it is composed.
+    "nested past the limit, long file": (
+        "x: " + "[" * 32 + "]" * 32 + "\npad: " + "a" * 5000 + "\n",
+        {"loc": "(front matter)", DEEP[0]: DEEP[1], "line": 5, "column": 35},
+    ),
+    "recursive alias": (
+        "x: &a\n  - *a\n",
+        {
+            "loc": "(front matter)",
+            "msg": "a YAML alias refers to a node that contains it (recursive alias)",
+            "line": 5,
+            "column": 4,
+        },
+    ),
+    "duplicate key": (
+        "x: 1\n\nx: 2\n",
+        {
+            "loc": "x",
+            "msg": "duplicate key: each key may appear once in a mapping",
+            "value": "x",
+            "line": 7,
+            "column": 1,
+        },
+    ),
+    "duplicate key beside a merge key": (
+        "m:\n  <<: {k: 1}\n  a: 1\n  a: 2\n",
+        {
+            "loc": "a",
+            "msg": "duplicate key: each key may appear once in a mapping",
+            "value": "a",
+            "line": 8,
+            "column": 3,
+        },
+    ),
+    "aliases expanding past 100,000 values": (
+        "l: &l [" + ",".join(["0"] * 1000) + "]\nm: [" + ",".join(["*l"] * 100) + "]\n",
+        {"loc": "(front matter)", "msg": "YAML aliases expand to more than 100000 values", "line": 6, "column": 4},
+    ),
+    "a field the service owns": (
+        "id: mine\n",
+        {
+            "loc": "id",
+            "msg": "is set by the service, not by the file: remove this field",
+            "value": "mine",
+            "line": 5,
+            "column": 1,
+        },
+    ),
+    "a bad value inside related": (
+        "related:\n  - title: R\n    webUrl: ftp://e.com/r\n",
+        {"loc": "related[0].webUrl", "msg": "must be an http(s) URL", "value": "ftp://e.com/r", "line": 7, "column": 5},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_rejection_names_field_line_column_and_reason(case) -> None:
+    text, expected = CASES[case]
+    errors = parse_article_file((HEAD + text + "---\n").encode()).errors
+    assert [error.model_dump(exclude_none=True) for error in errors] == [expected]
+
+
+def test_nesting_at_the_limit_is_accepted_in_short_and_long_files() -> None:
+    for padding in ("", "pad: " + "a" * 5000 + "\n"):
+        parsed = parse_article_file((HEAD + "x: " + "[" * 31 + "]" * 31 + "\n" + padding + "---\n").encode())
+        assert parsed.errors == []
+
+
+def test_a_file_over_the_limit_shows_its_size_where_it_is_known(tmp_path) -> None:
+    expected = {"loc": "(file)", "msg": "file is larger than the limit of 100 bytes", "value": "101"}
+    # Ingest knows the size from the event, and reads nothing.
+    store = FakeStore()
+    event = ObjectEvent("articles", "a/x.md", True, "01", 101, None, None)
+    assert ingest_object_event(event, FakeObjects(), store, IngestSettings(max_bytes=100)).outcome == "rejected"
+    assert [error.model_dump(exclude_none=True) for error in store.records["a/x.md"].errors] == [expected]
+    # validate knows it from the file system, and reads nothing either.
+    path = tmp_path / "x.md"
+    path.write_bytes(b"x" * 101)
+    assert [error.model_dump(exclude_none=True) for error in check_file(path, 100).errors] == [expected]
+    path.write_bytes(b"x" * 100)  # at the limit: read, and judged on its content
+    assert [error.loc for error in check_file(path, 100).errors] == ["(front matter)"]  # no --- line
+    # Bytes handed to the parser past the limit (cut at limit + 1): no size to show.
+    assert parse_article_file(b"x" * 101, max_bytes=100).errors[0].model_dump(exclude_none=True) == {
+        "loc": "(file)",
+        "msg": "file is larger than the limit of 100 bytes",
+    }
+
+
+def _built(text: str) -> Any:
+    from article_feed.parsing import FileRejected
+    from article_feed.parsing.safe_yaml import compose, construct
+
+    try:
+        return construct(compose(text))
+    except FileRejected as rejected:
+        return rejected.diagnostic.msg
+
+
+def _zeros(count: int) -> str:
+    return "[" + ",".join(["0"] * count) + "]"
+
+
+def test_values_behind_a_merge_key_count_like_any_others_up_to_the_limit() -> None:
+    # Values, each counted once per use of an alias: the root 1; `l` 1 + (1 + n);
+    # `m` 1 + (1 + `<<` (1 + 3) + `a` (1 + 1 + n)); `z` 1 + 2. In all 14 + 2n.
+    def document(n: int) -> str:
+        return f"l: &l {_zeros(n)}\nm: {{<<: {{k: 0}}, a: *l}}\nz: [0]\n"
+
+    assert isinstance(_built(document(49_993)), dict)  # 100,000 values
+    assert _built(document(49_994)) == "YAML aliases expand to more than 100000 values"  # 100,002
+
+
+def test_values_in_a_tagged_sequence_count_like_any_others_up_to_the_limit() -> None:
+    # The root 1; `l` 2 + n; `s` 1 + (1 + (1 + 1 + 1 + n)). In all 8 + 2n.
+    def document(n: int) -> str:
+        return f"l: &l {_zeros(n)}\ns: !!omap [a: *l]\n"
+
+    assert _built(document(49_996)) == "pairs (!!omap or !!pairs) cannot be served as JSON: write it as text"
+    assert _built(document(49_997)) == "YAML aliases expand to more than 100000 values"
+
+
+def test_nesting_behind_a_merge_key_or_a_tag_counts_every_level() -> None:
+    # The root, `m` and k lists: 2 + k containers; at most 32.
+    def merged(k: int) -> str:
+        return "m: {<<: {q: 1}, a: " + "[" * k + "]" * k + "}\n"
+
+    def tagged(k: int) -> str:
+        return "s: !!omap [a: " + "[" * k + "]" * k + "]\n"  # the root, `s`, the entry and k lists: 3 + k
+
+    assert isinstance(_built(merged(30)), dict)
+    assert _built(merged(31)) == DEEP[1]
+    assert _built(tagged(29)) == "pairs (!!omap or !!pairs) cannot be served as JSON: write it as text"
+    assert _built(tagged(30)) == DEEP[1]
