@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from article_feed.domain.errors import ArticleConflict, StaleEvent
 from article_feed.domain.records import sequencer_order
+from article_feed.domain.urls import canonical_url
 from article_feed.ingest import FetchedObject
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class FakeStore:
 
     records: dict[str, IngestionRecord] = field(default_factory=dict)
     articles: dict[str, tuple[str, Article, str]] = field(default_factory=dict)  # id -> (key, article, body)
-    claims: dict[str, str] = field(default_factory=dict)  # webUrl -> id
+    claims: dict[str, str] = field(default_factory=dict)  # canonical webUrl -> id
 
     def get_ordering(self, key: str) -> FakeOrdering | None:
         record = self.records.get(key)
@@ -51,21 +52,21 @@ class FakeStore:
         holder = self.articles.get(article_id)
         if holder and holder[0] != record.key:
             raise ArticleConflict("id", article_id, holder[0], article_id)
-        claimed = self.claims.get(article.web_url)
+        claimed = self.claims.get(canonical_url(article.web_url))
         if claimed and claimed != article_id:
             raise ArticleConflict("webUrl", article.web_url, self.articles[claimed][0], claimed)
         self._record(record, carried)
         if holder:
-            self.claims.pop(holder[1].web_url, None)
+            self.claims.pop(canonical_url(holder[1].web_url), None)
         self.articles[article_id] = (record.key, article, body)
-        self.claims[article.web_url] = article_id
+        self.claims[canonical_url(article.web_url)] = article_id
 
     def delete_article(self, article_id: str, record: IngestionRecord, *, carried: bool = False) -> None:
         self._record(record, carried)
         holder = self.articles.get(article_id)
         if holder and holder[0] == record.key:
             del self.articles[article_id]
-            self.claims.pop(holder[1].web_url, None)
+            self.claims.pop(canonical_url(holder[1].web_url), None)
 
 
 @dataclass

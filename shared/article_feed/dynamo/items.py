@@ -113,6 +113,7 @@ class ArticleItems:
             "id": article_id,
             "source_key": key,
             "web_url": document["webUrl"],
+            "claim_pk": claim_pk(document["webUrl"]),
             "lists": lists,
             "rev": revision,
             "ingested_at": ingested_at,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from article_feed.domain.text import match_key
+from article_feed.domain.urls import canonical_url
 
 if TYPE_CHECKING:
     from article_feed.domain.lists import ListRequest
@@ -56,7 +57,14 @@ def entry_list_sk(moment: str, article_id: str) -> str:
 
 
 def claim_pk(web_url: str) -> str:
-    return "URL#" + hashlib.sha256(web_url.encode()).hexdigest()
+    """The claim of a URL's canonical form (domain.urls): one story, one article."""
+    return "URL#" + hashlib.sha256(canonical_url(web_url).encode()).hexdigest()
+
+
+def held_claim_pk(article_item: dict[str, Any]) -> str:
+    """The claim a stored article holds. Articles stored before canonical URLs
+    (no `claim_pk` attribute) hold the claim of their URL exactly as written."""
+    return article_item.get("claim_pk") or "URL#" + hashlib.sha256(article_item["web_url"].encode()).hexdigest()
 
 
 def record_pk(key: str) -> str:

@@ -24,6 +24,7 @@ from article_feed.dynamo.keys import (
     claim_pk,
     counter_pk,
     entry_sk,
+    held_claim_pk,
     record_pk,
 )
 from article_feed.dynamo.reader import get_item
@@ -92,8 +93,8 @@ class ArticleWriter:
         actions.append(
             _put(self._table, items.claim, "attribute_not_exists(pk) OR article_id = :id", {":id": article_id})
         )
-        if current and current["web_url"] != article.web_url:
-            actions.append(_delete(self._table, claim_pk(current["web_url"]), CLAIM_SK))
+        if current and held_claim_pk(current) != items.claim["pk"]:  # another story's URL now
+            actions.append(_delete(self._table, held_claim_pk(current), CLAIM_SK))
         actions.extend(_put(self._table, entry) for entry in items.entries)
         for list_name in old_lists.keys() - items.lists.keys():
             actions.append(_delete(self._table, article_pk(article_id), entry_sk(list_name)))
@@ -120,7 +121,7 @@ class ArticleWriter:
             actions.append(
                 _delete(self._table, article_pk(article_id), ARTICLE_SK, "rev = :rev", {":rev": current["rev"]})
             )
-            actions.append(_delete(self._table, claim_pk(current["web_url"]), CLAIM_SK))
+            actions.append(_delete(self._table, held_claim_pk(current), CLAIM_SK))
             for list_name in current["lists"]:
                 actions.append(_delete(self._table, article_pk(article_id), entry_sk(list_name)))
             actions.extend(self._counter_changes(current["lists"], {}, None))
