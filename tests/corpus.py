@@ -31,6 +31,8 @@ TITLES = [
     "Solar capacity doubled — and what that means for the grid",
     "“Quoted” title with emoji 🚀 and symbols: & < > ' \"",
 ]
+# Languages and locales as real files write them; `enm` (Middle English) is not `en`.
+LOCALES = ["en-GB", "en", "fr-FR", "en_US", "de", "EN-gb", "enm"]
 OFFSETS = [UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30))]
 
 
@@ -78,7 +80,8 @@ def article_file(index: int, *, day_offset: int | None = None) -> CorpusFile:
         "publishedDateTime": published.astimezone(zone).isoformat(),
         "excerpt": f"Excerpt of story {index}, with a comma, and “quotes”.",
         "category": "news" if index % 3 else "analysis",
-        "type": "article",
+        "type": "video" if index % 5 == 4 else "article",
+        "locale": LOCALES[index % len(LOCALES)],
         "quality": (index * 7) % 101,
         "heat": (index % 5) - 1,
         "published": index % 2 == 0,

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from article_feed.domain.cursor import decode_cursor, encode_cursor, fingerprint
 from article_feed.domain.errors import BadParameter, InvalidCursor
 from article_feed.domain.identity import id_problem
-from article_feed.domain.lists import ListFilters, ListRequest
+from article_feed.domain.lists import ListFilters, ListRequest, Values
 from article_feed.domain.text import match_key
 from article_feed.domain.utc import format_utc
+from article_feed.domain.views import SUMMARY_FIELDS
 
 if TYPE_CHECKING:
     from article_feed.domain.records import IngestionRecord
@@ -65,6 +66,8 @@ class ArticleQuery(ListFilters):
     to: str | None = None
     limit: int = 20
     cursor: str | None = None
+    # Summary fields to keep in each item (`id` always); empty: all of them.
+    fields: Values = ()
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,10 @@ def list_request(query: ArticleQuery) -> ListRequest:
 def list_articles(store: ArticleReaderPort, query: ArticleQuery, secret: bytes) -> ArticlePage:
     """One page of `GET /articles`: newest first, ties by id descending."""
     request = list_request(query)
-    # Two spellings of one filter (`AI`, `ai`) are one query: their cursors are interchangeable.
-    owner = fingerprint({name: match_key(v) if isinstance(v, str) else v for name, v in asdict(request).items()})
+    kept = _kept_fields(query.fields)
+    # Two spellings of one filter (`AI`, `ai`; `AI,Climate` and `climate,ai`) are one query:
+    # their cursors are interchangeable. Trimmed fields do not change which articles a page holds.
+    owner = fingerprint({name: _matching(value) for name, value in asdict(request).items()})
     start = None
     if query.cursor is not None:
         try:
@@ -114,7 +119,25 @@ def list_articles(store: ArticleReaderPort, query: ArticleQuery, secret: bytes) 
         summaries, position = store.list_page(request, query.limit, start)
     except InvalidCursor as error:  # signed by us, but its position is not one this query issues
         raise BadParameter("cursor", str(error)) from None
+    if kept:
+        summaries = [{name: value for name, value in item.items() if name in kept} for item in summaries]
     return ArticlePage(summaries, encode_cursor(position, owner, secret) if position else None)
+
+
+def _matching(value: Any) -> Any:
+    if isinstance(value, str):
+        return match_key(value)
+    if isinstance(value, tuple):
+        return sorted(match_key(item) for item in value)
+    return value
+
+
+def _kept_fields(names: Values) -> frozenset[str]:
+    """The summary fields a client asked for, with `id`; empty when it asked for all."""
+    unknown = [name for name in names if name not in SUMMARY_FIELDS]
+    if unknown:
+        raise BadParameter("fields", f"{', '.join(unknown)} is not a summary field; use {', '.join(SUMMARY_FIELDS)}")
+    return frozenset(names) | {"id"} if names else frozenset()
 
 
 def get_article(store: ArticleReaderPort, article_id: str) -> StoredArticleView | None:

@@ -56,6 +56,10 @@ def test_lists_query_and_read_about_limit_items(count, monkeypatch) -> None:
                 ({"limit": "20", "topic": "AI"}, 21),
                 ({"limit": "20", "provider": "fool.com", "from": "2020-03-02"}, 21),
                 ({"limit": "20", "minQuality": "50"}, 100),
+                ({"limit": "20", "locale": "en"}, 21),
+                # Several values: one Query per value, each within its own page budget.
+                ({"limit": "20", "topic": "AI,Climate"}, 2 * 21),
+                ({"limit": "20", "excludeProvider": "fool.com,lemonde.fr"}, 100),
             ]:
                 recorder.calls.clear()
                 answer = call("/articles", query)
@@ -68,3 +72,87 @@ def test_lists_query_and_read_about_limit_items(count, monkeypatch) -> None:
             call("/topics")
             call("/providers")
             assert {name for name, _ in recorder.calls} == {"Query"}
+
+
+@pytest.mark.parametrize("limit", [3, 20])
+def test_a_rare_match_over_several_lists_walks_short_pages_to_exactly_the_matches(monkeypatch, limit) -> None:
+    from api_function import handler as api_handler
+
+    count = 1200
+    files = [article_file(index) for index in range(count)]
+    expected = sorted(
+        (
+            (file.expected["publishedDateTime"], file.article_id)
+            for file in files
+            if {"ai", "climate"} & {topic.casefold() for topic in file.expected.get("topics") or []}
+            and (file.expected.get("quality") or -1) >= 99
+        ),
+        reverse=True,
+    )
+    with emulated_stack() as stack:
+        fill(stack, count)
+        recorder = CallRecorder()
+        session = boto3.session.Session()
+        session.events.register("after-call.dynamodb", recorder)
+        monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+        with serving_this_stack(api_handler):
+            call = api_caller(api_handler)
+            ids, cursor, pages = [], None, 0
+            while True:
+                recorder.calls.clear()
+                query = {"limit": str(limit), "topic": "Climate,AI", "minQuality": "99"}
+                answer = call("/articles", query | ({"cursor": cursor} if cursor else {}))
+                assert answer.status == 200, answer.body
+                assert {name for name, _ in recorder.calls} == {"Query"}
+                assert recorder.items_read <= 2 * (max(10 * limit, 500) + 1)  # two lists, each within its budget
+                ids += [item["id"] for item in answer.json()["items"]]
+                cursor, pages = answer.json()["nextCursor"], pages + 1
+                if cursor is None:
+                    break
+    assert ids == [article_id for _, article_id in expected]
+    assert len(ids) < pages * limit  # some pages came back short: the budget was spent
+
+
+def test_a_list_whose_budget_ran_out_holds_back_older_entries_of_the_others(monkeypatch) -> None:
+    # `busy`: 600 newer entries, one match (its 550th); `rare`: 5 older matches.
+    # The first page must not serve `rare`'s entries: `busy` may (and does) hold a
+    # newer match past its read budget, which would then never be served.
+    from datetime import UTC, datetime, timedelta
+
+    from api_function import handler as api_handler
+    from tests.corpus import render
+
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+
+    def entry(index: int, topic: str, quality: int) -> tuple:
+        data = render(
+            {
+                "title": f"T{index}",
+                "webUrl": f"https://e.com/{index}",
+                "publishedDateTime": (start + timedelta(minutes=index)).isoformat(),
+                "topics": [topic],
+                "quality": quality,
+            },
+            "",
+        )
+        parsed = parse_article_file(data)
+        record = IngestionRecord(
+            key=f"a/{index:04d}.md", status="accepted", article_id=f"{index:04d}", processed_at="n"
+        )
+        return parsed.article, parsed.body, record
+
+    rare = [entry(index, "rare", 100) for index in range(5)]
+    busy = [entry(5 + index, "busy", 100 if index == 50 else 0) for index in range(600)]  # 550th newest matches
+    with emulated_stack() as stack:
+        load_into_empty_table(stack.dynamodb, stack.table, rare + busy, "2026-11-26T00:00:00.000Z")
+        with serving_this_stack(api_handler):
+            call = api_caller(api_handler)
+            ids, cursor = [], None
+            for _ in range(10):
+                query = {"limit": "20", "topic": "busy,rare", "minQuality": "100"}
+                page = call("/articles", query | ({"cursor": cursor} if cursor else {})).json()
+                ids += [item["id"] for item in page["items"]]
+                cursor = page["nextCursor"]
+                if cursor is None:
+                    break
+    assert ids == ["0055", "0004", "0003", "0002", "0001", "0000"]

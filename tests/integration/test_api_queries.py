@@ -50,7 +50,7 @@ FILTERS = {
     "topic_case": ({"topic": "CLIMATE"}, lambda f: "climate" in lowered(f.expected.get("topics"))),
     "provider": ({"provider": "TechCrunch.com"}, lambda f: f.expected["provider"]["domain"] == "techcrunch.com"),
     "category": ({"category": "analysis"}, lambda f: f.expected["category"] == "analysis"),
-    "type": ({"type": "article"}, lambda f: True),
+    "type": ({"type": "article"}, lambda f: f.expected["type"] == "article"),
     "from_to_dates": (
         {"from": "2020-03-03", "to": "2020-03-06"},
         lambda f: "2020-03-03" <= f.expected["publishedDateTime"][:10] <= "2020-03-06",
@@ -83,6 +83,62 @@ FILTERS = {
             "climate" in lowered(f.expected.get("topics"))
             and f.expected["category"] == "news"
             and f.expected["publishedDateTime"] <= "2020-03-08T00:00:00Z"
+        ),
+    ),
+}
+
+
+def language(file) -> str | None:
+    locale = (file.expected.get("locale") or "").replace("_", "-").casefold()
+    return locale.partition("-")[0] or None
+
+
+def domain(file) -> str:
+    return file.expected["provider"]["domain"]
+
+
+FILTERS |= {
+    "topics_any": (
+        {"topic": "AI,Climate"},
+        lambda f: bool(lowered(f.expected.get("topics")) & {"ai", "climate"}),
+    ),
+    "topics_any_five": (
+        {"topic": "energy,POLICY,robotics,computer vision,nothing"},
+        lambda f: bool(lowered(f.expected.get("topics")) & {"energy", "policy", "robotics", "computer vision"}),
+    ),
+    "providers_any": (
+        {"provider": "fool.com,lemonde.fr"},
+        lambda f: domain(f) in {"fool.com", "lemonde.fr"},
+    ),
+    "categories_any_with_topic": (
+        {"category": "news,analysis", "topic": "ai"},
+        lambda f: "ai" in lowered(f.expected.get("topics")),
+    ),
+    "types_any_with_quality": (
+        {"type": "video,podcast", "minQuality": "20"},
+        lambda f: f.expected["type"] == "video" and (f.expected.get("quality") or -1) >= 20,
+    ),
+    "exclude_providers": (
+        {"excludeProvider": "fool.com,TechCrunch.com"},
+        lambda f: domain(f) not in {"fool.com", "techcrunch.com"},
+    ),
+    "topics_any_excluding": (
+        {"topic": "ai,climate", "excludeProvider": "lemonde.fr"},
+        lambda f: bool(lowered(f.expected.get("topics")) & {"ai", "climate"}) and domain(f) != "lemonde.fr",
+    ),
+    "language": ({"locale": "en"}, lambda f: language(f) == "en"),
+    "locale": ({"locale": "en-GB"}, lambda f: (f.expected.get("locale") or "").casefold() == "en-gb"),
+    "locale_underscore": ({"locale": "en_us"}, lambda f: f.expected.get("locale") == "en_US"),
+    "language_with_topics": (
+        {"locale": "EN", "topic": "ai,robotics"},
+        lambda f: language(f) == "en" and bool(lowered(f.expected.get("topics")) & {"ai", "robotics"}),
+    ),
+    "locale_with_providers_and_dates": (
+        {"locale": "fr-fr", "provider": "lemonde.fr,fool.com", "from": "2020-03-03"},
+        lambda f: (
+            (f.expected.get("locale") or "").casefold() == "fr-fr"
+            and domain(f) in {"lemonde.fr", "fool.com"}
+            and f.expected["publishedDateTime"] >= "2020-03-03"
         ),
     ),
 }
@@ -168,3 +224,34 @@ def test_cors_for_configured_origin(call_api) -> None:
     assert answer.headers["access-control-allow-origin"] == "https://app.example.com"
     stranger = call_api("/articles", headers={"Origin": "https://evil.example.net"})
     assert "access-control-allow-origin" not in stranger.headers
+
+
+def test_fields_trim_every_item_and_keep_the_id(call_api) -> None:
+    items = call_api("/articles", {"limit": "5", "fields": "title, webUrl"}).json()["items"]
+    assert items and all(set(item) == {"id", "title", "webUrl"} for item in items)
+    assert walk(call_api, {"limit": "3", "fields": "title", "topic": "ai,climate"}) == expected_ids(
+        FILTERS["topics_any"][1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ({"topic": "a,b,c,d,e,f"}, "topic"),
+        ({"provider": "a,b,c,d,e,f"}, "provider"),
+        ({"category": "a,b,c,d,e,f"}, "category"),
+        ({"type": "a,b,c,d,e,f"}, "type"),
+        ({"excludeProvider": "a,b,c,d,e,f"}, "excludeProvider"),
+        ({"locale": "not a locale"}, "locale"),
+        ({"fields": "title,secured"}, "fields"),
+        ({"fields": "related"}, "fields"),
+    ],
+)
+def test_too_many_values_unknown_fields_and_bad_locales_are_400s_naming_the_parameter(call_api, query, name) -> None:
+    answer = call_api("/articles", query)
+    assert answer.status == 400
+    assert answer.json()["detail"].startswith(f"{name}:")
+
+
+def test_five_values_are_allowed(call_api) -> None:
+    assert call_api("/articles", {"topic": "a,b,c,d,e", "excludeProvider": "a,b,c,d,e"}).status == 200

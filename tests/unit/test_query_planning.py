@@ -19,21 +19,21 @@ SECRET = b"s" * 32
     ("request_", "partition", "expression"),
     [
         (ListRequest(), FEED_LIST, None),
-        (ListRequest(topic="AI"), "TOPIC#ai", None),
-        (ListRequest(provider="Fool.com", category="News"), "PROVIDER#fool.com", "category_key = :category"),
-        (ListRequest(type="Video", topic="Cafe\u0301"), "TOPIC#café", "type_key = :type"),
-        (ListRequest(category="news", min_quality=100), "CATEGORY#news", "quality >= :min_quality"),
+        (ListRequest(topic=("AI",)), "TOPIC#ai", None),
+        (ListRequest(provider=("Fool.com",), category=("News",)), "PROVIDER#fool.com", "category_key IN (:category0)"),
+        (ListRequest(type=("Video",), topic=("Cafe\u0301",)), "TOPIC#café", "type_key IN (:type0)"),
+        (ListRequest(category=("news",), min_quality=100), "CATEGORY#news", "quality >= :min_quality"),
         (ListRequest(published=False), FEED_LIST, "published = :published"),
         (
-            ListRequest(provider="a.com", topic="ai", category="c", type="t"),
+            ListRequest(provider=("a.com",), topic=("ai",), category=("c",), type=("t",)),
             "TOPIC#ai",
-            "provider_key = :provider AND category_key = :category AND type_key = :type",
+            "provider_key IN (:provider0) AND category_key IN (:category0) AND type_key IN (:type0)",
         ),
     ],
 )
 def test_the_most_selective_key_filter_is_the_partition_the_others_filter(request_, partition, expression) -> None:
     plan = plan_list(request_)
-    assert (plan.list_name, plan.expression) == (partition, expression)
+    assert (plan.list_names, plan.expression) == ((partition,), expression)
 
 
 def test_the_time_range_is_the_sort_key_range_inclusive() -> None:
@@ -97,7 +97,7 @@ def test_pages_chain_through_signed_cursors_and_the_last_has_none() -> None:
     reader = FakeReader(["e", "d", "c", "b", "a"])
     seen, cursor = [], None
     while True:
-        page = list_articles(reader, ArticleQuery(topic="AI", limit=2, cursor=cursor), SECRET)
+        page = list_articles(reader, ArticleQuery(topic=("AI",), limit=2, cursor=cursor), SECRET)
         seen += [item["id"] for item in page.items]
         if page.next_cursor is None:
             break
@@ -107,12 +107,12 @@ def test_pages_chain_through_signed_cursors_and_the_last_has_none() -> None:
 
 def test_a_cursor_works_for_another_spelling_of_the_same_filter_only() -> None:
     reader = FakeReader(["c", "b", "a"])
-    cursor = list_articles(reader, ArticleQuery(topic="AI", limit=1), SECRET).next_cursor
-    assert list_articles(reader, ArticleQuery(topic="ai", limit=1, cursor=cursor), SECRET).items == [{"id": "b"}]
+    cursor = list_articles(reader, ArticleQuery(topic=("AI",), limit=1), SECRET).next_cursor
+    assert list_articles(reader, ArticleQuery(topic=("ai",), limit=1, cursor=cursor), SECRET).items == [{"id": "b"}]
     with pytest.raises(BadParameter, match=r"^cursor: cursor belongs to a different query"):
-        list_articles(reader, ArticleQuery(topic="robots", limit=1, cursor=cursor), SECRET)
+        list_articles(reader, ArticleQuery(topic=("robots",), limit=1, cursor=cursor), SECRET)
     with pytest.raises(BadParameter, match=r"^cursor:"):
-        list_articles(reader, ArticleQuery(topic="AI", limit=1, cursor=cursor), b"x" * 32)
+        list_articles(reader, ArticleQuery(topic=("AI",), limit=1, cursor=cursor), b"x" * 32)
 
 
 def test_a_position_the_reader_refuses_is_a_bad_cursor() -> None:
@@ -152,3 +152,89 @@ def test_from_equal_to_to_is_allowed_and_a_date_covers_its_day() -> None:
         "2020-01-01T00:00:00Z",
         "2020-01-01T23:59:59.999999Z",
     )
+
+
+@pytest.mark.parametrize(
+    ("request_", "partitions", "expression"),
+    [
+        (ListRequest(topic=("AI", "Climate")), ("TOPIC#ai", "TOPIC#climate"), None),
+        # The filter with the fewest values is read; the other becomes a filter.
+        (
+            ListRequest(topic=("a", "b", "c"), provider=("x.com",)),
+            ("PROVIDER#x.com",),
+            "(contains(topic_keys, :topic0) OR contains(topic_keys, :topic1) OR contains(topic_keys, :topic2))",
+        ),
+        (ListRequest(type=("Video", "Article")), ("TYPE#video", "TYPE#article"), None),
+        (
+            ListRequest(exclude_provider=("a.com", "B.com")),
+            (FEED_LIST,),
+            "NOT (provider_key IN (:excluded0, :excluded1))",
+        ),
+        (ListRequest(locale="en"), ("LANG#en",), None),
+        (ListRequest(locale="en-gb"), ("LOCALE#en-gb",), None),
+        (ListRequest(topic=("AI",), locale="en"), ("TOPIC#ai",), "language_key = :locale"),
+        (ListRequest(topic=("AI",), locale="en-gb"), ("TOPIC#ai",), "locale_key = :locale"),
+    ],
+)
+def test_several_values_are_several_partitions_or_an_any_of_filter(request_, partitions, expression) -> None:
+    plan = plan_list(request_)
+    assert (plan.list_names, plan.expression) == (partitions, expression)
+
+
+@pytest.mark.parametrize(
+    ("position", "held"),
+    [
+        ({"after": "2020-01-01T00:00:00.000000Z#a"}, True),
+        ({"after": "1999-12-31T23:59:59.999999Z#a"}, False),
+        ({"after": "2020-01-01T00:00:00.000000Z#"}, False),
+        ({"after": "no-moment"}, False),
+        (_position(list_name="TOPIC#ai"), False),
+        ({"after": "2020-01-01T00:00:00.000000Z#a", "extra": "x"}, False),
+    ],
+)
+def test_a_merged_list_cursor_holds_only_where_the_last_page_ended(position, held) -> None:
+    plan = plan_list(ListRequest(topic=("ai", "climate"), lower="2000-01-01T00:00:00Z"))
+    assert plan.holds(position) is held
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "detail"),
+    [
+        ("topic", "a,b,c,d,e,f", "topic: at most 5 comma-separated values, found 6"),
+        ("locale", "english!", "locale: 'english!' is not a language or locale such as en or en-GB"),
+    ],
+)
+def test_too_many_values_or_a_bad_locale_is_a_bad_parameter(name, text, detail) -> None:
+    from article_feed.domain.lists import locale_of, values_of
+
+    with pytest.raises(BadParameter) as raised:
+        locale_of(text) if name == "locale" else values_of(name, text)
+    assert str(raised.value) == detail
+
+
+def test_values_at_the_limit_and_spellings_of_one_value() -> None:
+    from article_feed.domain.lists import locale_of, values_of
+
+    assert values_of("topic", "a,b,c,d,e") == ("a", "b", "c", "d", "e")
+    assert values_of("topic", " AI , ai,Caf\u00e9,Cafe\u0301,, ") == ("AI", "Caf\u00e9")
+    assert values_of("topic", None) == ()
+    assert (locale_of("en_GB"), locale_of(" EN "), locale_of(None), locale_of(" ")) == ("en-gb", "en", None, None)
+
+
+def test_fields_trim_items_keep_the_id_and_refuse_unknown_names() -> None:
+    class Reader(FakeReader):
+        def list_page(self, request, limit, start):
+            return [{"id": "a", "title": "T", "webUrl": "u", "custom": 1}], None
+
+    page = list_articles(Reader([]), ArticleQuery(fields=("title",)), SECRET)
+    assert page.items == [{"id": "a", "title": "T"}]
+    assert list_articles(Reader([]), ArticleQuery(), SECRET).items[0]["custom"] == 1
+    with pytest.raises(BadParameter, match=r"^fields: custom is not a summary field"):
+        list_articles(Reader([]), ArticleQuery(fields=("title", "custom")), SECRET)
+
+
+def test_summary_fields_are_the_documented_summary() -> None:
+    from api_function.models import ArticleSummary
+    from article_feed.domain.views import SUMMARY_FIELDS
+
+    assert set(SUMMARY_FIELDS) == set(ArticleSummary.model_fields)

@@ -18,6 +18,7 @@ from api_function.dependencies import article_store, cursor_secret
 from api_function.http import SCHEMA_JSON, json_response, problem
 from api_function.models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
 from article_feed import query as queries
+from article_feed.domain.lists import MAX_VALUES, locale_of, values_of
 from article_feed.domain.text import MAX_SAFE_INTEGER
 
 router = Router()
@@ -25,6 +26,9 @@ router = Router()
 ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$"
 FROM_HELP = "ISO 8601 date or date-time, inclusive; a date starts at 00:00:00Z"
 TO_HELP = "ISO 8601 date or date-time, inclusive; a date covers its whole day"
+ANY_OF = f"a comma-separated list means any of them (at most {MAX_VALUES})"
+# Room for MAX_VALUES values of 200 characters and their commas.
+LIST_TEXT = 1100
 
 
 Store = Annotated[queries.ArticleReaderPort, Depends(article_store)]
@@ -47,10 +51,41 @@ def _documented(model: type, description: str, *errors: int) -> dict[int, Any]:
     responses=_documented(ArticleList, "one page of article summaries", 400),
 )
 def list_articles(
-    topic: Annotated[str | None, Query(max_length=200, description="topic, case-insensitive")] = None,
-    provider: Annotated[str | None, Query(max_length=253, description="provider domain, case-insensitive")] = None,
-    category: Annotated[str | None, Query(max_length=200)] = None,
-    type: Annotated[str | None, Query(max_length=200)] = None,
+    topic: Annotated[
+        str | None,
+        Query(max_length=LIST_TEXT, description=f"topics, case-insensitive; {ANY_OF}", examples=["AI,Robotics"]),
+    ] = None,
+    provider: Annotated[
+        str | None,
+        Query(max_length=LIST_TEXT, description=f"provider domains, case-insensitive; {ANY_OF}", examples=["fool.com"]),
+    ] = None,
+    category: Annotated[str | None, Query(max_length=LIST_TEXT, description=ANY_OF, examples=["Business"])] = None,
+    type: Annotated[str | None, Query(max_length=LIST_TEXT, description=ANY_OF, examples=["article,video"])] = None,
+    exclude_provider: Annotated[
+        str | None,
+        Query(
+            alias="excludeProvider",
+            max_length=LIST_TEXT,
+            description=f"provider domains to leave out (articles without a provider stay); {ANY_OF}",
+            examples=["example.com"],
+        ),
+    ] = None,
+    locale: Annotated[
+        str | None,
+        Query(
+            max_length=35,
+            description="a language (en: every English locale) or a locale (en-GB: only it)",
+            examples=["en", "en-GB"],
+        ),
+    ] = None,
+    fields: Annotated[
+        str | None,
+        Query(
+            max_length=400,
+            description="summary fields to keep in each item, comma-separated; id is always kept",
+            examples=["title,webUrl,publishedDateTime"],
+        ),
+    ] = None,
     from_: Annotated[str | None, Query(alias="from", pattern=ISO_MOMENT, description=FROM_HELP)] = None,
     to: Annotated[str | None, Query(pattern=ISO_MOMENT, description=TO_HELP)] = None,
     min_quality: Annotated[int | None, Query(alias="minQuality", ge=0, le=MAX_SAFE_INTEGER)] = None,
@@ -64,10 +99,13 @@ def list_articles(
     page = queries.list_articles(
         store,
         queries.ArticleQuery(
-            topic=topic,
-            provider=provider,
-            category=category,
-            type=type,
+            topic=values_of("topic", topic),
+            provider=values_of("provider", provider),
+            category=values_of("category", category),
+            type=values_of("type", type),
+            exclude_provider=values_of("excludeProvider", exclude_provider),
+            locale=locale_of(locale),
+            fields=tuple(name.strip() for name in (fields or "").split(",") if name.strip()),
             min_quality=min_quality,
             published=published,
             from_=from_,

@@ -2,19 +2,63 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from typing import Any
+
+from article_feed.domain.errors import BadParameter
+from article_feed.domain.text import match_key
+
+# A list filter names at most this many values ("any of them"): each is one more
+# partition to read (or one more term of a filter), so a page's reads stay bounded.
+MAX_VALUES = 5
+# BCP 47 as news files write it: a language, then subtags (`en`, `en-GB`, `zh-Hant-TW`).
+_LOCALE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
+
+Values = tuple[str, ...]
+
+
+def values_of(name: str, text: str | None) -> Values:
+    """A comma-separated parameter as distinct values (`AI,ai` is one), at most MAX_VALUES."""
+    if text is None:
+        return ()
+    values: dict[str, str] = {}
+    for part in text.split(","):
+        value = part.strip()
+        if value and match_key(value) not in values:
+            values[match_key(value)] = value
+    if len(values) > MAX_VALUES:
+        raise BadParameter(name, f"at most {MAX_VALUES} comma-separated values, found {len(values)}")
+    return tuple(values.values())
+
+
+def locale_of(text: str | None) -> str | None:
+    """A locale filter in its matching form: `en-GB` → `en-gb`, `en_GB` → `en-gb`."""
+    if text is None or not text.strip():
+        return None
+    if not _LOCALE.fullmatch(text.strip()):
+        raise BadParameter("locale", f"{text!r} is not a language or locale such as en or en-GB")
+    return match_key(text.strip().replace("_", "-"))
+
+
+def language_of(locale: str) -> str:
+    """The language of a locale's matching form: `en-gb` → `en` (whole subtags: `enm` stays `enm`)."""
+    return locale.partition("-")[0]
 
 
 @dataclass(frozen=True)
 class ListFilters:
-    """The filters every list shares: text filters as given (matched case- and
-    form-insensitively), the lowest quality, the published flag."""
+    """The filters every list shares. A filter with several values means any of
+    them; different filters combine with AND. Text matches case- and
+    form-insensitively; `locale` is a language (`en`: every English locale) or
+    a whole locale (`en-gb`), already in matching form (locale_of)."""
 
-    topic: str | None = None
-    provider: str | None = None
-    category: str | None = None
-    type: str | None = None
+    topic: Values = ()
+    provider: Values = ()
+    category: Values = ()
+    type: Values = ()
+    exclude_provider: Values = ()
+    locale: str | None = None
     min_quality: int | None = None
     published: bool | None = None
 

@@ -13,6 +13,12 @@ from article_feed.domain.text import SECRET_FIELD
 
 # Fields of a full article that a list entry (a summary) leaves out.
 DETAIL_ONLY = ("related", "body")
+# The named fields of a summary, in the order the API documents them (`fields=` picks among them).
+SUMMARY_FIELDS = (
+    "id", "title", "webUrl", "publishedDateTime", "updatedDateTime", "excerpt", "category", "type", "locale",
+    "topics", "tags", "categories", "quality", "heat", "published", "ampWebUrl", "cdnAmpWebUrl", "provider",
+    "images", "sourceKey", "ingestedAt",
+)  # fmt: skip
 
 
 def public(value: Any) -> Any:

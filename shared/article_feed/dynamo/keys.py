@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from article_feed.domain.lists import language_of
 from article_feed.domain.text import match_key
 from article_feed.domain.urls import canonical_url
 
@@ -23,8 +24,9 @@ ARTICLE_SK = "A"
 RECORD_SK = "R"
 CLAIM_SK = "U"
 COUNTED_KINDS = ("TOPIC", "PROVIDER")
-# The list kinds, most selective first: the first one a query names becomes its partition.
-_KEYED = ("topic", "provider", "category", "type")
+# The list kinds, most selective first: of those a query names, the one with the
+# fewest values (the first on a tie) becomes its partitions.
+_KEYED = ("topic", "provider", "category", "type", "locale")
 
 
 def list_key(kind: str, value: str) -> str:
@@ -88,7 +90,16 @@ def lists_of(document: dict[str, Any]) -> dict[str, str]:
         lists[list_key("CATEGORY", document["category"])] = document["category"]
     if document.get("type"):
         lists[list_key("TYPE", document["type"])] = document["type"]
+    locale = _locale_key(document)
+    if locale:  # `locale=en` reads the language's list, `locale=en-GB` the locale's
+        lists[f"LANG#{language_of(locale)}"] = document["locale"]
+        if locale != language_of(locale):
+            lists[f"LOCALE#{locale}"] = document["locale"]
     return lists
+
+
+def _locale_key(document: dict[str, Any]) -> str | None:
+    return match_key((document.get("locale") or "").replace("_", "-")) or None
 
 
 def filter_attributes(document: dict[str, Any]) -> dict[str, Any]:
@@ -101,47 +112,70 @@ def filter_attributes(document: dict[str, Any]) -> dict[str, Any]:
         "provider_key": match_key(provider.get("domain") or "") or None,
         "category_key": match_key(document.get("category") or "") or None,
         "type_key": match_key(document.get("type") or "") or None,
+        "locale_key": _locale_key(document),
+        "language_key": language_of(locale) if (locale := _locale_key(document)) else None,
     }
 
 
 @dataclass(frozen=True)
 class ListPlan:
-    """How one list request is read: a partition, a key range, and filter expressions."""
+    """How one list request is read: one partition per value of the chosen filter,
+    a key range, and filter expressions for the rest. Several partitions are read
+    side by side and merged newest first (dynamo/reader.py)."""
 
-    list_name: str
+    list_names: tuple[str, ...]
     lower: str
     upper: str
     expression: str | None
     values: dict[str, Any]
 
     def holds(self, position: dict[str, str]) -> bool:
-        """A page position is exactly a list entry's key, inside this list and range:
+        """A page position is exactly a list entry's key, inside this list and range
+        (or, when partitions are merged, the sort key the last page ended at):
         anything else would make DynamoDB refuse the read (or start it elsewhere)."""
+        if len(self.list_names) > 1:
+            return set(position) == {"after"} and self._in_range(position["after"])
         if set(position) != {"pk", "sk", "list_pk", "list_sk"}:
             return False
-        moment, _, article_id = position["list_sk"].rpartition("#")
+        article_id = position["list_sk"].rpartition("#")[2]
         return (
-            position["list_pk"] == self.list_name
-            and self.lower <= position["list_sk"] <= self.upper
-            and bool(moment)
+            position["list_pk"] == self.list_names[0]
+            and self._in_range(position["list_sk"])
             and position["pk"] == article_pk(article_id)
-            and position["sk"] == entry_sk(self.list_name)
+            and position["sk"] == entry_sk(self.list_names[0])
         )
+
+    def _in_range(self, list_sk: str) -> bool:
+        moment, _, article_id = list_sk.rpartition("#")
+        return self.lower <= list_sk <= self.upper and bool(moment) and bool(article_id)
 
 
 def plan_list(request: ListRequest) -> ListPlan:
-    """The most selective key filter (topic, then provider, category, type) becomes the
-    partition; the others, `minQuality` and `published` become filter expressions."""
-    chosen = next((name for name in _KEYED if getattr(request, name) is not None), None)
-    list_name = list_key(chosen.upper(), getattr(request, chosen)) if chosen else FEED_LIST
+    """The chosen key filter's values become the partitions; the other filters,
+    the exclusions, `minQuality` and `published` become filter expressions."""
+    named = {name: _values(request, name) for name in _KEYED if _values(request, name)}
+    chosen = min(named, key=lambda name: (len(named[name]), _KEYED.index(name))) if named else None
+    list_names = tuple(_list_name(chosen, value) for value in named[chosen]) if chosen else (FEED_LIST,)
     clauses: list[str] = []
     values: dict[str, Any] = {}
-    for name in _KEYED:
-        value = getattr(request, name)
-        if value is None or name == chosen:
+    for name, wanted in named.items():
+        if name == chosen:
             continue
-        clauses.append("contains(topic_keys, :topic)" if name == "topic" else f"{name}_key = :{name}")
-        values[f":{name}"] = match_key(value)
+        if name == "locale":
+            attribute = "language_key" if wanted[0] == language_of(wanted[0]) else "locale_key"
+            clauses.append(f"{attribute} = :locale")
+            values[":locale"] = wanted[0]
+            continue
+        names = [f":{name}{index}" for index in range(len(wanted))]
+        values.update(zip(names, (match_key(value) for value in wanted), strict=True))
+        if name == "topic":
+            clauses.append("(" + " OR ".join(f"contains(topic_keys, {n})" for n in names) + ")")
+        else:
+            clauses.append(f"{name}_key IN ({', '.join(names)})")
+    if request.exclude_provider:
+        names = [f":excluded{index}" for index in range(len(request.exclude_provider))]
+        values.update(zip(names, (match_key(value) for value in request.exclude_provider), strict=True))
+        clauses.append(f"NOT (provider_key IN ({', '.join(names)}))")  # no provider: kept
     if request.min_quality is not None:
         clauses.append("quality >= :min_quality")
         values[":min_quality"] = request.min_quality
@@ -150,4 +184,15 @@ def plan_list(request: ListRequest) -> ListPlan:
         values[":published"] = request.published
     lower = sort_moment(request.lower) if request.lower else "0"
     upper = (sort_moment(request.upper) if request.upper else "9999") + "#~"
-    return ListPlan(list_name, lower, upper, " AND ".join(clauses) or None, values)
+    return ListPlan(list_names, lower, upper, " AND ".join(clauses) or None, values)
+
+
+def _values(request: ListRequest, name: str) -> tuple[str, ...]:
+    value = getattr(request, name)
+    return (value,) if isinstance(value, str) else tuple(value or ())
+
+
+def _list_name(kind: str, value: str) -> str:
+    if kind == "locale":
+        return f"LANG#{value}" if value == language_of(value) else f"LOCALE#{value}"
+    return list_key(kind.upper(), value)

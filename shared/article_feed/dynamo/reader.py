@@ -21,6 +21,7 @@ from article_feed.dynamo.keys import (
     ARTICLE_SK,
     LIST_INDEX,
     RECORD_SK,
+    ListPlan,
     article_pk,
     counter_pk,
     plan_list,
@@ -74,7 +75,20 @@ class ArticleReader:
         plan = plan_list(request)
         if start is not None and not plan.holds(start):
             raise InvalidCursor("cursor does not belong to this query")
-        values = {":list": plan.list_name, ":lower": plan.lower, ":upper": plan.upper, **plan.values}
+        if len(plan.list_names) > 1:
+            return self._merged_page(plan, limit, start["after"] if start else None)
+        found, position = self._read(plan, plan.list_names[0], plan.upper, limit, start)
+        page = found[:limit]
+        if len(found) > limit:
+            position = {name: page[-1][name]["S"] for name in ("pk", "sk", "list_pk", "list_sk")}
+        return [summary_of_entry(item["summary"]) for item in page], position
+
+    def _read(
+        self, plan: ListPlan, list_name: str, upper: str, limit: int, start: dict[str, str] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """Up to `limit + 1` matching entries of one list from `start`, newest first,
+        within a read budget; and where reading stopped (None: the list is done)."""
+        values = {":list": list_name, ":lower": plan.lower, ":upper": upper, **plan.values}
         query: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": LIST_INDEX,
@@ -100,10 +114,36 @@ class ArticleReader:
             position = {name: value["S"] for name, value in last.items()} if last else None
             if position is None:
                 break
-        page = found[:limit]
-        if len(found) > limit:
-            position = {name: page[-1][name]["S"] for name in ("pk", "sk", "list_pk", "list_sk")}
-        return [summary_of_entry(item["summary"]) for item in page], position
+        return found, position
+
+    def _merged_page(
+        self, plan: ListPlan, limit: int, after: str | None
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """One page over several lists (`topic=AI,Climate`): each list read from
+        the last page's end, merged newest first, an article in two lists once.
+
+        A list whose budget ran out may still hold entries newer than another
+        list's, so the page keeps only what is newer than every such list's
+        stopping point, and may come back short with a cursor, like any list.
+        """
+        merged: dict[str, dict[str, Any]] = {}
+        floor = ""
+        for list_name in plan.list_names:
+            found, stopped = self._read(plan, list_name, after or plan.upper, limit + (after is not None), None)
+            for item in found:
+                merged.setdefault(item["list_sk"]["S"], item)
+            if stopped is not None:
+                floor = max(floor, stopped["list_sk"])
+        merged.pop(after or "", None)  # the last page's end is read again (BETWEEN is inclusive)
+        ordered = [merged[key] for key in sorted(merged, reverse=True) if key >= floor]
+        page = ordered[:limit]
+        if len(ordered) > limit or (floor and len(page) == limit):
+            end = page[-1]["list_sk"]["S"]
+        elif floor:
+            end = floor
+        else:
+            return [summary_of_entry(item["summary"]) for item in page], None
+        return [summary_of_entry(item["summary"]) for item in page], {"after": end}
 
     def counters(self, kind: str) -> list[dict[str, Any]]:
         """All non-zero counters of a kind ("TOPIC" or "PROVIDER"), in one partition."""
