@@ -16,6 +16,8 @@ from tests.support.fakes import FakeObjects, FakeStore
 
 HEAD = "---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T00:00:00Z\n"  # front matter: lines 2-4
 DEEP = "msg", "front matter is nested more than 32 levels deep"
+NOT_FINITE = "must be a finite number (NaN and infinities are not JSON)"
+AS_TEXT = "cannot be served as JSON: write it as text"
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     # The root mapping and 32 lists: 33 containers. The 32nd `[` is at column 3 + 32.
@@ -23,9 +25,9 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "x: " + "[" * 32 + "]" * 32 + "\n",
         {"loc": "(front matter)", DEEP[0]: DEEP[1], "line": 5, "column": 35},
     ),
-    # The same, in a file long enough to be checked by events before it is composed.
+    # The same, in a file with enough lines to be checked by events before it is composed.
     "nested past the limit, long file": (
-        "x: " + "[" * 32 + "]" * 32 + "\npad: " + "a" * 5000 + "\n",
+        "x: " + "[" * 32 + "]" * 32 + "\npad:\n" + "  - a\n" * 600,
         {"loc": "(front matter)", DEEP[0]: DEEP[1], "line": 5, "column": 35},
     ),
     "recursive alias": (
@@ -75,18 +77,61 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "related:\n  - title: R\n    webUrl: ftp://e.com/r\n",
         {"loc": "related[0].webUrl", "msg": "must be an http(s) URL", "value": "ftp://e.com/r", "line": 7, "column": 5},
     ),
+    "YAML syntax error": (
+        "title2: [\n",
+        {
+            "loc": "(front matter)",
+            "msg": "YAML syntax error: while parsing a flow node, did not find expected node content",
+            "line": 6,
+            "column": 1,
+        },
+    ),
+    "YAML syntax error in a block": (
+        "x:\n  - a\n b: c\n",
+        {
+            "loc": "(front matter)",
+            "msg": "YAML syntax error: while parsing a block mapping, did not find expected key",
+            "line": 7,
+            "column": 2,
+        },
+    ),
+    "a control character": (
+        "x: a\x07b\n",
+        {
+            "loc": "(front matter)",
+            "msg": "YAML syntax error: unacceptable character #x0007: control characters are not allowed",
+            "line": 5,
+            "column": 5,
+        },
+    ),
+    "not a number": (".nan", {"loc": "x", "msg": NOT_FINITE, "line": 5, "column": 1}),
+    "minus infinity in a list": ("[1, -.inf]", {"loc": "x[1]", "msg": NOT_FINITE, "line": 5, "column": 8}),
+    "infinity in a mapping": ("{z: .inf}", {"loc": "x.z", "msg": NOT_FINITE, "line": 5, "column": 5}),
+    "a number as a field name": (
+        "{2: two}",
+        {"loc": "x", "msg": "field names must be text, found int", "line": 5, "column": 1},
+    ),
+    "binary data": ("!!binary aGk=", {"loc": "x", "msg": f"binary data (!!binary) {AS_TEXT}", "line": 5, "column": 1}),
+    "a set": ("!!set {a, b}", {"loc": "x", "msg": f"a set (!!set) {AS_TEXT}", "line": 5, "column": 1}),
+    "pairs": ("!!omap [a: 1]", {"loc": "x[0]", "msg": f"pairs (!!omap or !!pairs) {AS_TEXT}", "line": 5, "column": 12}),
+    "an integer past 2^53 - 1": (
+        "[1, 9007199254740992]",
+        {"loc": "x[1]", "msg": "integers must be at most 9007199254740991 in size (JSON-safe)", "line": 5, "column": 8},
+    ),
 }
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_a_rejection_names_field_line_column_and_reason(case) -> None:
     text, expected = CASES[case]
+    if not text.endswith("\n"):  # a value of `x`
+        text = f"x: {text}\n"
     errors = parse_article_file((HEAD + text + "---\n").encode()).errors
     assert [error.model_dump(exclude_none=True) for error in errors] == [expected]
 
 
 def test_nesting_at_the_limit_is_accepted_in_short_and_long_files() -> None:
-    for padding in ("", "pad: " + "a" * 5000 + "\n"):
+    for padding in ("", "pad:\n" + "  - a\n" * 600):  # the second is checked by events first
         parsed = parse_article_file((HEAD + "x: " + "[" * 31 + "]" * 31 + "\n" + padding + "---\n").encode())
         assert parsed.errors == []
 
@@ -156,3 +201,42 @@ def test_nesting_behind_a_merge_key_or_a_tag_counts_every_level() -> None:
     assert _built(merged(31)) == DEEP[1]
     assert _built(tagged(29)) == "pairs (!!omap or !!pairs) cannot be served as JSON: write it as text"
     assert _built(tagged(30)) == DEEP[1]
+
+
+def test_the_first_problem_in_the_file_is_the_one_named() -> None:
+    text = "a: {b: 1, c: .nan, d: .inf}\ne: [.nan]\n"
+    errors = parse_article_file((HEAD + text + "---\n").encode()).errors
+    assert [(error.loc, error.line, error.column) for error in errors] == [("a.c", 5, 11)]
+
+
+def test_an_explicit_timestamp_is_served_as_text() -> None:
+    parsed = parse_article_file(
+        (HEAD + "t: !!timestamp 2020-01-02\nu: [!!timestamp 2020-01-03T04:05:06Z]\n---\n").encode()
+    )
+    assert parsed.errors == []
+    assert parsed.article is not None
+    assert (parsed.article.model_extra or {}) == {"t": "2020-01-02", "u": ["2020-01-03T04:05:06+00:00"]}
+
+
+def test_unknown_fields_are_found_at_every_depth_with_their_paths() -> None:
+    text = (
+        "provider:\n  name: P\n  x: 1\n  images:\n    - url: /l.png\n      y: 2\n"
+        "related:\n  - title: R\n    webUrl: https://e.com/r\n    z: 3\n    provider: {w: 4}\n"
+        "images:\n  - url: /i.png\n    v: 5\n"
+    )
+    warnings = parse_article_file((HEAD + text + "---\n").encode()).warnings
+    assert [(warning.loc, warning.value, warning.line, warning.column) for warning in warnings] == [
+        ("provider.x", "1", 7, 3),
+        ("provider.images[0].y", "2", 10, 7),
+        ("images[0].v", "5", 18, 5),
+        ("related[0].z", "3", 14, 5),
+        ("related[0].provider.w", "4", 15, 16),
+    ]
+
+
+def test_missing_required_fields_are_named_without_a_value() -> None:
+    errors = parse_article_file(b"---\ntitle: T\n---\n").errors
+    assert [error.model_dump(exclude_none=True) for error in errors] == [
+        {"loc": "webUrl", "msg": "required field is missing"},
+        {"loc": "publishedDateTime", "msg": "required field is missing"},
+    ]

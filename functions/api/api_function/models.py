@@ -79,8 +79,14 @@ class ArticleDetail(ArticleSummary):
     body: str
 
 
+class TrimmedSummary(_Open):
+    """A summary trimmed by `fields=`: the id and the fields asked for."""
+
+    id: str
+
+
 class ArticleList(_Answer):
-    items: list[ArticleSummary]
+    items: list[ArticleSummary | TrimmedSummary] = Field(description="summaries; with `fields`, trimmed ones")
     nextCursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")  # noqa: N815
 
 

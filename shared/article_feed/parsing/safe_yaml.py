@@ -42,7 +42,18 @@ _ArticleYamlLoader.yaml_implicit_resolvers = {
 }
 
 
-def _yaml_problem(error: yaml.YAMLError) -> FileRejected:
+def _yaml_problem(error: yaml.YAMLError, front_matter: str = "") -> FileRejected:
+    """The diagnostic of a YAML error: its reason, where the file has it."""
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML refuses: at a position, not a mark
+        before = front_matter[: error.position]
+        return FileRejected(
+            Diagnostic(
+                loc=FRONT_MATTER_LOC,
+                msg=f"YAML syntax error: unacceptable character #x{error.character:04x}: {error.reason}",
+                line=before.count("\n") + LINE_OFFSET,
+                column=error.position - (before.rfind("\n") + 1) + 1,
+            )
+        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
@@ -64,7 +75,7 @@ def compose(front_matter: str) -> Node | None:
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as error:
-        raise _yaml_problem(error) from None
+        raise _yaml_problem(error, front_matter) from None
     finally:
         loader.dispose()
     return root
@@ -90,7 +101,7 @@ def _check_nesting_by_events(text: str) -> None:
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError as error:
-        raise _yaml_problem(error) from None
+        raise _yaml_problem(error, text) from None
     finally:
         loader.dispose()
 
