@@ -26,7 +26,7 @@ def _unb64(text: str) -> bytes:
 
 def fingerprint(query: dict[str, Any]) -> str:
     """A short stable digest of the query's filters (not its page size)."""
-    canonical = json.dumps(query, sort_keys=True, default=str, separators=(",", ":"))
+    canonical = json.dumps(query, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
