@@ -89,7 +89,9 @@ def api_caller(api_handler: Any) -> Callable[..., HttpAnswer]:
 
     def _call(path: str, query: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> HttpAnswer:
         target = path + ("?" + urlencode(query) if query else "")
-        sent = [("Accept", "application/json"), *(headers or {}).items()]
+        # What API Gateway adds to every request it passes on.
+        gateway = [("Host", "api.example.com"), ("X-Forwarded-Proto", "https")]
+        sent = [("Accept", "application/json"), *gateway, *(headers or {}).items()]
         event = proxy_event("GET", target, sent, b"")
         return answer_of(api_handler.lambda_handler(event, LocalContext("ApiFunction")))
 

@@ -33,6 +33,7 @@ def test_api_imports_neither_the_file_model_nor_yaml(tmp_path) -> None:
     # Queries need neither; the file model's field definitions alone cost ≈ 25 ms of a cold start.
     loaded = _modules_after_import("ApiFunction", tmp_path, POWERTOOLS_TRACE_DISABLED="true")
     assert not {"article_feed.domain.model", "article_feed.parsing", "yaml"} & loaded
+    assert "api_function.feeds" not in loaded  # feeds are built by the feed routes only
 
 
 def _modules_after_import(function: str, tmp_path, **environment: str) -> set[str]:

@@ -8,9 +8,11 @@ models are declared in `responses=`, from api_models.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler import Depends, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
@@ -45,39 +47,80 @@ def _documented(model: type, description: str, *errors: int) -> dict[int, Any]:
     return responses
 
 
+# The list filters, declared once for `/articles` and the feeds.
+TopicFilter = Annotated[
+    str | None, Query(max_length=LIST_TEXT, description=f"topics, case-insensitive; {ANY_OF}", examples=["AI,Robotics"])
+]
+ProviderFilter = Annotated[
+    str | None,
+    Query(max_length=LIST_TEXT, description=f"provider domains, case-insensitive; {ANY_OF}", examples=["fool.com"]),
+]
+CategoryFilter = Annotated[str | None, Query(max_length=LIST_TEXT, description=ANY_OF, examples=["Business"])]
+TypeFilter = Annotated[str | None, Query(max_length=LIST_TEXT, description=ANY_OF, examples=["article,video"])]
+ExcludeProviderFilter = Annotated[
+    str | None,
+    Query(
+        alias="excludeProvider",
+        max_length=LIST_TEXT,
+        description=f"provider domains to leave out (articles without a provider stay); {ANY_OF}",
+        examples=["example.com"],
+    ),
+]
+LocaleFilter = Annotated[
+    str | None,
+    Query(
+        max_length=35,
+        description="a language (en: every English locale) or a locale (en-GB: only it)",
+        examples=["en", "en-GB"],
+    ),
+]
+FromFilter = Annotated[str | None, Query(alias="from", pattern=ISO_MOMENT, description=FROM_HELP)]
+ToFilter = Annotated[str | None, Query(pattern=ISO_MOMENT, description=TO_HELP)]
+MinQualityFilter = Annotated[int | None, Query(alias="minQuality", ge=0, le=MAX_SAFE_INTEGER)]
+PublishedFilter = Annotated[bool | None, Query()]
+
+
+def article_query(
+    topic: str | None,
+    provider: str | None,
+    category: str | None,
+    type: str | None,
+    exclude_provider: str | None,
+    locale: str | None,
+    from_: str | None,
+    to: str | None,
+    min_quality: int | None,
+    published: bool | None,
+    **page: Any,
+) -> queries.ArticleQuery:
+    """The list query of the raw parameters (comma lists split, locale read)."""
+    return queries.ArticleQuery(
+        topic=values_of("topic", topic),
+        provider=values_of("provider", provider),
+        category=values_of("category", category),
+        type=values_of("type", type),
+        exclude_provider=values_of("excludeProvider", exclude_provider),
+        locale=locale_of(locale),
+        min_quality=min_quality,
+        published=published,
+        from_=from_,
+        to=to,
+        **page,
+    )
+
+
 @router.get(
     "/articles",
     summary="List articles, newest first",
     responses=_documented(ArticleList, "one page of article summaries", 400),
 )
 def list_articles(
-    topic: Annotated[
-        str | None,
-        Query(max_length=LIST_TEXT, description=f"topics, case-insensitive; {ANY_OF}", examples=["AI,Robotics"]),
-    ] = None,
-    provider: Annotated[
-        str | None,
-        Query(max_length=LIST_TEXT, description=f"provider domains, case-insensitive; {ANY_OF}", examples=["fool.com"]),
-    ] = None,
-    category: Annotated[str | None, Query(max_length=LIST_TEXT, description=ANY_OF, examples=["Business"])] = None,
-    type: Annotated[str | None, Query(max_length=LIST_TEXT, description=ANY_OF, examples=["article,video"])] = None,
-    exclude_provider: Annotated[
-        str | None,
-        Query(
-            alias="excludeProvider",
-            max_length=LIST_TEXT,
-            description=f"provider domains to leave out (articles without a provider stay); {ANY_OF}",
-            examples=["example.com"],
-        ),
-    ] = None,
-    locale: Annotated[
-        str | None,
-        Query(
-            max_length=35,
-            description="a language (en: every English locale) or a locale (en-GB: only it)",
-            examples=["en", "en-GB"],
-        ),
-    ] = None,
+    topic: TopicFilter = None,
+    provider: ProviderFilter = None,
+    category: CategoryFilter = None,
+    type: TypeFilter = None,
+    exclude_provider: ExcludeProviderFilter = None,
+    locale: LocaleFilter = None,
     fields: Annotated[
         str | None,
         Query(
@@ -86,36 +129,107 @@ def list_articles(
             examples=["title,webUrl,publishedDateTime"],
         ),
     ] = None,
-    from_: Annotated[str | None, Query(alias="from", pattern=ISO_MOMENT, description=FROM_HELP)] = None,
-    to: Annotated[str | None, Query(pattern=ISO_MOMENT, description=TO_HELP)] = None,
-    min_quality: Annotated[int | None, Query(alias="minQuality", ge=0, le=MAX_SAFE_INTEGER)] = None,
-    published: Annotated[bool | None, Query()] = None,
+    from_: FromFilter = None,
+    to: ToFilter = None,
+    min_quality: MinQualityFilter = None,
+    published: PublishedFilter = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048, description="nextCursor of the previous page")] = None,
     *,
     store: Store,
     secret: Secret,
 ):
-    page = queries.list_articles(
-        store,
-        queries.ArticleQuery(
-            topic=values_of("topic", topic),
-            provider=values_of("provider", provider),
-            category=values_of("category", category),
-            type=values_of("type", type),
-            exclude_provider=values_of("excludeProvider", exclude_provider),
-            locale=locale_of(locale),
-            fields=tuple(name.strip() for name in (fields or "").split(",") if name.strip()),
-            min_quality=min_quality,
-            published=published,
-            from_=from_,
-            to=to,
-            limit=limit,
-            cursor=cursor,
-        ),
-        secret,
-    )
+    query = article_query(
+        topic, provider, category, type, exclude_provider, locale, from_, to, min_quality, published,
+        limit=limit,
+        cursor=cursor,
+        fields=tuple(name.strip() for name in (fields or "").split(",") if name.strip()),
+    )  # fmt: skip
+    page = queries.list_articles(store, query, secret)
     return json_response({"items": page.items, "nextCursor": page.next_cursor})
+
+
+FEED_TYPES = {
+    "rss": "application/rss+xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+}
+
+
+def _feed_route(kind: str, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return router.get(
+        f"/feeds/{kind}",
+        summary=f"The newest articles as {name}, with any filter of /articles",
+        responses={
+            200: {"description": f"a {name} document", "content": {FEED_TYPES[kind].split(";")[0]: {}}},
+            400: _documented(ArticleList, "", 400)[400],
+        },
+    )
+
+
+@_feed_route("rss", "RSS 2.0")
+@_feed_route("atom", "Atom 1.0")
+@_feed_route("json", "JSON Feed 1.1")
+def feed(
+    topic: TopicFilter = None,
+    provider: ProviderFilter = None,
+    category: CategoryFilter = None,
+    type: TypeFilter = None,
+    exclude_provider: ExcludeProviderFilter = None,
+    locale: LocaleFilter = None,
+    from_: FromFilter = None,
+    to: ToFilter = None,
+    min_quality: MinQualityFilter = None,
+    published: PublishedFilter = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="the newest this many articles")] = 50,
+    *,
+    store: Store,
+    secret: Secret,
+):
+    # Imported here: only the feed routes pay for building XML.
+    from api_function.feeds import render_feed
+
+    query = article_query(
+        topic, provider, category, type, exclude_provider, locale, from_, to, min_quality, published, limit=limit
+    )
+    items = queries.list_articles(store, query, secret).items
+    event = router.current_event
+    kind = event.path.rstrip("/").rsplit("/", 1)[-1]
+    body = render_feed(kind, items, _feed_title(query), _requested_url(event))
+    return Response(status_code=200, content_type=FEED_TYPES[kind], body=body)
+
+
+def _feed_title(query: queries.ArticleQuery) -> str:
+    """What the feed holds, in words: `Article Feed: topic AI or Robotics, provider fool.com`."""
+    parts = [
+        f"{label} {' or '.join(values)}"
+        for label, values in (
+            ("topic", query.topic),
+            ("provider", query.provider),
+            ("category", query.category),
+            ("type", query.type),
+            (
+                "language" if query.locale and "-" not in query.locale else "locale",
+                (query.locale,) if query.locale else (),
+            ),
+        )
+        if values
+    ]
+    if query.exclude_provider:
+        parts.append(f"not from {' or '.join(query.exclude_provider)}")
+    return "Article Feed" + (": " + ", ".join(parts) if parts else ": newest articles")
+
+
+def _requested_url(event: Any) -> str:
+    """The URL the client asked for (the feed's self link), as API Gateway received it."""
+    headers = {name.lower(): value for name, value in (event.headers or {}).items()}
+    scheme = headers.get("x-forwarded-proto", "https")
+    host = headers.get("host", "localhost")
+    path = (event.request_context.path if event.request_context else None) or event.path
+    pairs = [
+        (name, value) for name, values in (event.multi_value_query_string_parameters or {}).items() for value in values
+    ]
+    return f"{scheme}://{host}{path}" + (f"?{urlencode(pairs)}" if pairs else "")
 
 
 @router.get(
