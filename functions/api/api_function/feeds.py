@@ -61,9 +61,7 @@ def rss(items: list[dict[str, Any]], title: str, self_url: str) -> str:
     _text(channel, "title", title)
     _text(channel, "link", self_url)
     _text(channel, "description", title)
-    ElementTree.SubElement(
-        channel, f"{{{ATOM}}}link", {"href": self_url, "rel": "self", "type": "application/rss+xml"}
-    )
+    ElementTree.SubElement(channel, f"{{{ATOM}}}link", {"href": self_url, "rel": "self", "type": "application/rss+xml"})
     if items:
         _text(channel, "lastBuildDate", _rfc822(_updated(items[0])))
     for item in items:
