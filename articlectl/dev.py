@@ -123,8 +123,8 @@ def api_server(host: str, port: int, handler: Any, context: Any) -> ThreadingHTT
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             # API Gateway tells the function how the client connected; here, plain HTTP.
-            headers = [*self.headers.items(), ("X-Forwarded-Proto", "http")]
-            event = proxy_event(self.command, self.path, headers, self.rfile.read(length))
+            received = [*self.headers.items(), ("X-Forwarded-Proto", "http")]
+            event = proxy_event(self.command, self.path, received, self.rfile.read(length))
             with FUNCTION_CALLS:
                 answer = handler(event, context)
             body = answer.get("body") or ""

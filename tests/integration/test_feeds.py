@@ -67,7 +67,8 @@ def entries(call_api, kind: str, query: dict[str, str]) -> list[dict]:
 
 
 def _utc(moment) -> str:
-    return datetime(*moment[:6], tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    year, month, day, hour, minute, second = moment[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _assert_json_feed_1_1(document: dict) -> None:
