@@ -1,5 +1,6 @@
 """Query cost with 1,000 and 10,000 articles stored: median handler time of a list
 and a topic query, the time spent outside DynamoDB, and the items read per request.
+Also two topics merged (`topic=ai,climate`) and an Atom feed of 50 (`/feeds/atom`).
 The emulator's own query time grows with the table (moto scans in Python); DynamoDB's
 does not, so the handler's own time is reported apart."""
 
@@ -50,6 +51,15 @@ class DynamoTimer:
         self.items += parsed.get("ScannedCount", 1 if "Item" in parsed else 0)
 
 
+# (name, path, parameters): a list, a topic, two topics merged, an Atom feed of 50.
+QUERIES = (
+    ("list", "/articles", {"limit": "20"}),
+    ("topic", "/articles", {"limit": "20", "topic": "ai"}),
+    ("topics", "/articles", {"limit": "20", "topic": "ai,climate"}),
+    ("feed", "/feeds/atom", {"limit": "50", "topic": "ai"}),
+)
+
+
 def measure(sizes: tuple[int, ...] = (1000, 10000), repeats: int = 30) -> list[dict[str, Any]]:
     from moto import mock_aws
 
@@ -74,7 +84,8 @@ def measure(sizes: tuple[int, ...] = (1000, 10000), repeats: int = 30) -> list[d
             session.events.register("after-call.dynamodb", timer.after)
             boto3.DEFAULT_SESSION = session
             container.cache_clear()  # a new container: its client carries the timer
-            for name, query in (("list", {"limit": "20"}), ("topic", {"limit": "20", "topic": "ai"})):
+            for name, path, query in QUERIES:
+                event["path"] = event["requestContext"]["path"] = path
                 event["queryStringParameters"] = query
                 event["multiValueQueryStringParameters"] = {key: [value] for key, value in query.items()}
                 totals, own, items = [], [], []
