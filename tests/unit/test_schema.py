@@ -4,6 +4,7 @@ accepted file passes it, and the common mistakes fail it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,8 +42,12 @@ def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     assert article_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_every_accepted_corpus_file_passes() -> None:
-    files = [EXAMPLE.read_bytes(), *(item.data for item in corpus(36))]
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").iterdir())
+
+
+def test_every_accepted_corpus_file_and_sample_passes() -> None:
+    assert len(SAMPLES) >= 6
+    files = [EXAMPLE.read_bytes(), *(item.data for item in corpus(36)), *(path.read_bytes() for path in SAMPLES)]
     for data in files:
         assert parse_article_file(data).errors == []
         assert problems(front_matter(data)) == []
