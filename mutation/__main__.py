@@ -53,6 +53,12 @@ def main() -> int:
     parser.add_argument("--all", action="store_true", help="the whole core")
     parser.add_argument("--report", action="store_true", help="only print the last results")
     parser.add_argument("--base", default="main", help="the branch changes are counted from (default: main)")
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        default=["tests/unit", "tests/integration"],
+        help="the tests that may kill mutants (default: unit and integration; tests/unit alone is minutes, not hours)",
+    )
     options = parser.parse_args()
 
     if not options.report:
@@ -60,7 +66,7 @@ def main() -> int:
         if not modules:
             print(f"No core module changed since {options.base}: nothing to mutate (--all for the whole core).")
             return 0
-        _stage()
+        _stage(options.tests)
         started = time.monotonic()
         names = [f"{module}.*" for module in modules]
         print(f"Mutating {len(modules)} module(s): {', '.join(modules)}", flush=True)
@@ -117,7 +123,7 @@ def _changed_modules(base: str) -> list[str]:
     return sorted({module for path in changed + untracked if (module := _module_of(path)) and (ROOT / path).exists()})
 
 
-def _stage() -> None:
+def _stage(selected_tests: list[str]) -> None:
     """The layout mutmut expects: the packages under src/, tests and their data beside them.
 
     A source file that changed since the last run is copied again and its
@@ -143,7 +149,7 @@ def _stage() -> None:
             shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target)
-    selection = ", ".join(f'"{path}"' for path in ["tests/unit", "tests/integration"])
+    selection = ", ".join(f'"{path}"' for path in selected_tests)
     ignored = ", ".join([*(f'"--ignore={path}"' for path in LEFT_OUT), *(f'"--deselect={t}"' for t in DESELECTED)])
     (STAGE / "pyproject.toml").write_text(
         f"""[tool.pytest.ini_options]
