@@ -31,7 +31,8 @@ def reindex_event() -> ObjectEvent:
     return ObjectEvent(BUCKET, KEY, True, None, None, None, None)
 
 
-def ingest_with(session: boto3.session.Session, stack) -> str:
+def ingest_with(session: boto3.session.Session | None, stack) -> str:
+    """One ingest run with its own clients (None: the default session, with the test's hooks)."""
     reader = S3ObjectReader(aws_client("s3", session))
     writer = ArticleWriter(aws_client("dynamodb", session), stack.table)
     return ingest_object_event(reindex_event(), reader, writer, IngestSettings()).outcome
