@@ -24,6 +24,15 @@ def fill(stack, count: int) -> None:
     load_into_empty_table(stack.dynamodb, stack.table, articles, "2026-11-26T00:00:00.000Z")
 
 
+def record_calls(monkeypatch) -> CallRecorder:
+    """Record the DynamoDB calls of every client created from now on (the API's, on its first request)."""
+    recorder = CallRecorder()
+    session = boto3.session.Session()
+    session.events.register("after-call.dynamodb", recorder)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+    return recorder
+
+
 class CallRecorder:
     """Records every DynamoDB call the API makes and the items each one read."""
 
@@ -45,10 +54,7 @@ def test_lists_query_and_read_about_limit_items(count, monkeypatch) -> None:
 
     with emulated_stack() as stack:
         fill(stack, count)
-        recorder = CallRecorder()
-        session = boto3.session.Session()
-        session.events.register("after-call.dynamodb", recorder)
-        monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+        recorder = record_calls(monkeypatch)
         with serving_this_stack(api_handler):
             call = api_caller(api_handler)
             for query, budget in [
@@ -91,10 +97,7 @@ def test_a_rare_match_over_several_lists_walks_short_pages_to_exactly_the_matche
     )
     with emulated_stack() as stack:
         fill(stack, count)
-        recorder = CallRecorder()
-        session = boto3.session.Session()
-        session.events.register("after-call.dynamodb", recorder)
-        monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+        recorder = record_calls(monkeypatch)
         with serving_this_stack(api_handler):
             call = api_caller(api_handler)
             ids, cursor, pages = [], None, 0

@@ -20,7 +20,7 @@ from api_function.dependencies import article_store, cursor_secret
 from api_function.http import SCHEMA_JSON, json_response, problem
 from api_function.models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
 from article_feed import query as queries
-from article_feed.domain.lists import MAX_VALUES, locale_of, values_of
+from article_feed.domain.lists import MAX_VALUES, language_of, locale_of, values_of
 from article_feed.domain.text import MAX_SAFE_INTEGER
 
 router = Router()
@@ -209,7 +209,7 @@ def _feed_title(query: queries.ArticleQuery) -> str:
             ("category", query.category),
             ("type", query.type),
             (
-                "language" if query.locale and "-" not in query.locale else "locale",
+                "language" if query.locale and query.locale == language_of(query.locale) else "locale",
                 (query.locale,) if query.locale else (),
             ),
         )

@@ -32,13 +32,18 @@ def values_of(name: str, text: str | None) -> Values:
     return tuple(values.values())
 
 
+def locale_key(text: str) -> str:
+    """A locale's matching form, for files and filters alike: `en_GB` → `en-gb`."""
+    return match_key(text.replace("_", "-"))
+
+
 def locale_of(text: str | None) -> str | None:
-    """A locale filter in its matching form: `en-GB` → `en-gb`, `en_GB` → `en-gb`."""
+    """A locale filter in its matching form (locale_key), or a 400 naming `locale`."""
     if text is None or not text.strip():
         return None
     if not _LOCALE.fullmatch(text.strip()):
         raise BadParameter("locale", f"{text!r} is not a language or locale such as en or en-GB")
-    return match_key(text.strip().replace("_", "-"))
+    return locale_key(text)
 
 
 def language_of(locale: str) -> str:

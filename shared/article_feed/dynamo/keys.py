@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from article_feed.domain.lists import language_of
+from article_feed.domain.lists import language_of, locale_key
 from article_feed.domain.text import match_key
 from article_feed.domain.urls import canonical_url
 
@@ -60,13 +60,17 @@ def entry_list_sk(moment: str, article_id: str) -> str:
 
 def claim_pk(web_url: str) -> str:
     """The claim of a URL's canonical form (domain.urls): one story, one article."""
-    return "URL#" + hashlib.sha256(canonical_url(web_url).encode()).hexdigest()
+    return _url_claim(canonical_url(web_url))
+
+
+def _url_claim(text: str) -> str:
+    return "URL#" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def held_claim_pk(article_item: dict[str, Any]) -> str:
     """The claim a stored article holds. Articles stored before canonical URLs
     (no `claim_pk` attribute) hold the claim of their URL exactly as written."""
-    return article_item.get("claim_pk") or "URL#" + hashlib.sha256(article_item["web_url"].encode()).hexdigest()
+    return article_item.get("claim_pk") or _url_claim(article_item["web_url"])
 
 
 def record_pk(key: str) -> str:
@@ -99,12 +103,13 @@ def lists_of(document: dict[str, Any]) -> dict[str, str]:
 
 
 def _locale_key(document: dict[str, Any]) -> str | None:
-    return match_key((document.get("locale") or "").replace("_", "-")) or None
+    return locale_key(document.get("locale") or "") or None
 
 
 def filter_attributes(document: dict[str, Any]) -> dict[str, Any]:
     """What a list entry carries so that filters other than its partition can be applied."""
     provider = document.get("provider") or {}
+    locale = _locale_key(document)
     return {
         "quality": document.get("quality"),
         "published": document.get("published"),
@@ -112,8 +117,8 @@ def filter_attributes(document: dict[str, Any]) -> dict[str, Any]:
         "provider_key": match_key(provider.get("domain") or "") or None,
         "category_key": match_key(document.get("category") or "") or None,
         "type_key": match_key(document.get("type") or "") or None,
-        "locale_key": _locale_key(document),
-        "language_key": language_of(locale) if (locale := _locale_key(document)) else None,
+        "locale_key": locale,
+        "language_key": language_of(locale) if locale else None,
     }
 
 
