@@ -14,7 +14,7 @@ export SAM_CLI_TELEMETRY := 0
 .PHONY: check test lint typecheck imports unit infra runtime-check dev bench fuzz reliability mutation clean
 
 # The folders Lambda puts on sys.path (the layer and each function's CodeUri), for tools that import.
-IMPORT_PATH := shared:functions/api:functions/ingest:.
+IMPORT_PATH := shared:functions/api:functions/ingest:functions/stream:.
 
 $(STAMP): requirements-dev.txt shared/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

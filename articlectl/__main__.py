@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--region", default=None)
 
     invoke = commands.add_parser("invoke", help="run a template function on an event, like `sam local invoke`")
-    invoke.add_argument("function", choices=["IngestFunction", "ApiFunction"])
+    invoke.add_argument("function", choices=["IngestFunction", "ApiFunction", "StreamFunction"])
     invoke.add_argument("--event", "-e", required=True, type=Path)
     invoke.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL", DEFAULT_ENDPOINT))
     invoke.add_argument("--table", default="articles")

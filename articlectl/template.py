@@ -67,6 +67,8 @@ def create_table(client: Any, table_name: str) -> None:
     """Create the articles table exactly as the template declares its keys and indexes."""
     properties = resource("ArticlesTable")["Properties"]
     settings = {name: properties[name] for name in _TABLE_SETTINGS if name in properties}
+    if "StreamSpecification" in properties:  # CloudFormation's form lacks the API's `StreamEnabled`
+        settings["StreamSpecification"] = {"StreamEnabled": True, **properties["StreamSpecification"]}
     client.create_table(TableName=table_name, **settings)
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
 

@@ -32,11 +32,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = ROOT / ".mutation"
-# The core: the domain package (the layer) and the two handler packages.
+# The core: the domain package (the layer) and the handler packages.
 PACKAGES = {
     "article_feed": "shared/article_feed",
     "api_function": "functions/api/api_function",
     "ingest_function": "functions/ingest/ingest_function",
+    "stream_function": "functions/stream/stream_function",
 }
 ALSO_COPY = ["articlectl", "events", "samples", "template.yaml", ".pre-commit-hooks.yaml"]
 # Tests that run code in another process (mutants are invisible there) or start the local stack.

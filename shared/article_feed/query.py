@@ -21,6 +21,7 @@ from article_feed.domain.views import SUMMARY_FIELDS
 
 if TYPE_CHECKING:
     from article_feed.domain.records import IngestionRecord
+    from article_feed.domain.search import SearchQuery
 
 __all__ = ["ArticleQuery", "ArticleReaderPort", "BadParameter", "list_articles"]
 
@@ -55,6 +56,10 @@ class ArticleReaderPort(Protocol):
         self, request: ListRequest, limit: int, start: dict[str, str] | None
     ) -> tuple[list[dict[str, Any]], dict[str, str] | None]: ...
 
+    def search_page(
+        self, request: ListRequest, query: SearchQuery, limit: int, start: dict[str, str] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]: ...
+
     def counters(self, kind: str) -> list[dict[str, Any]]: ...
 
 
@@ -66,6 +71,8 @@ class ArticleQuery(ListFilters):
     to: str | None = None
     limit: int = 20
     cursor: str | None = None
+    # Keywords (SPEC "Search"); None: a plain list.
+    q: str | None = None
     # Summary fields to keep in each item (`id` always); empty: all of them.
     fields: Values = ()
 
@@ -103,12 +110,17 @@ def list_request(query: ArticleQuery) -> ListRequest:
 
 
 def list_articles(store: ArticleReaderPort, query: ArticleQuery, secret: bytes) -> ArticlePage:
-    """One page of `GET /articles`: newest first, ties by id descending."""
+    """One page of `GET /articles`: newest first, ties by id descending; with `q`,
+    the articles that match it (read from the search index)."""
     request = list_request(query)
     kept = _kept_fields(query.fields)
+    search = _search_query(query.q)
     # Two spellings of one filter (`AI`, `ai`; `AI,Climate` and `climate,ai`) are one query:
     # their cursors are interchangeable. Trimmed fields do not change which articles a page holds.
-    owner = fingerprint({name: _matching(value) for name, value in asdict(request).items()})
+    owned = {name: _matching(value) for name, value in asdict(request).items()}
+    if search is not None:
+        owned["q"] = search.canonical()
+    owner = fingerprint(owned)
     start = None
     if query.cursor is not None:
         try:
@@ -116,12 +128,24 @@ def list_articles(store: ArticleReaderPort, query: ArticleQuery, secret: bytes) 
         except ValueError as error:
             raise BadParameter("cursor", str(error)) from None
     try:
-        summaries, position = store.list_page(request, query.limit, start)
+        if search is not None:
+            summaries, position = store.search_page(request, search, query.limit, start)
+        else:
+            summaries, position = store.list_page(request, query.limit, start)
     except InvalidCursor as error:  # signed by us, but its position is not one this query issues
         raise BadParameter("cursor", str(error)) from None
     if kept:
         summaries = [{name: value for name, value in item.items() if name in kept} for item in summaries]
     return ArticlePage(summaries, encode_cursor(position, owner, secret) if position else None)
+
+
+def _search_query(text: str | None) -> SearchQuery | None:
+    """`q` analysed, or a 400 naming it. The analyser loads only for requests that search."""
+    if text is None:
+        return None
+    from article_feed.domain.search import parse_query
+
+    return parse_query(text)
 
 
 def _matching(value: Any) -> Any:

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from articlectl.lambdas import LocalContext, proxy_event
-from tests.support.aws import apply_test_environment, emulated_stack, upload_files
+from tests.support.aws import apply_test_environment, deliver_stream, emulated_stack, upload_files
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -76,10 +76,13 @@ def serving_this_stack(api: Any) -> Iterator[None]:
 
 
 @contextmanager
-def corpus_api(files: dict[str, bytes]) -> Iterator[Callable[..., HttpAnswer]]:
-    """A whole emulated stack holding `files`, ingested once, for read-only API tests."""
+def corpus_api(files: dict[str, bytes], *, searchable: bool = False) -> Iterator[Callable[..., HttpAnswer]]:
+    """A whole emulated stack holding `files`, ingested once, for read-only API tests;
+    `searchable`: the stream delivered to the stream function too (the search index)."""
     with handlers_on_stack() as (stack, ingest, api):
         upload_files(stack, ingest, files)
+        if searchable:
+            deliver_stream(stack)
         yield api_caller(api)
 
 

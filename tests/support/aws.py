@@ -4,6 +4,7 @@ as S3 sends them, faults injected through botocore's event hooks."""
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from moto import mock_aws
 
 from article_feed.dynamo.reader import ArticleReader
 from articlectl.lambdas import LocalContext
+from articlectl.stream import StreamReader, share_stream_records_in_copies, streams_client
 from articlectl.template import create_bucket, create_table
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ class Stack:
     dynamodb: Any
     bucket: str = BUCKET
     table: str = TABLE
+    stream: StreamReader | None = None
 
     def items(self) -> list[dict[str, Any]]:
         """Every item of the table (a test may scan; the product never does)."""
@@ -83,12 +86,15 @@ class Stack:
 @contextmanager
 def emulated_stack() -> Iterator[Stack]:
     """moto with the bucket and table of template.yaml."""
+    share_stream_records_in_copies()
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
         create_bucket(s3, BUCKET)
         create_table(dynamodb, TABLE)
-        yield Stack(s3, dynamodb)
+        stack = Stack(s3, dynamodb)
+        stack.stream = StreamReader(dynamodb, streams_client(region_name="us-east-1"), TABLE)
+        yield stack
 
 
 _sequence = iter(range(1, 10**9))
@@ -145,6 +151,27 @@ def upload_files(stack: Stack, handler: Any, files: dict[str, bytes], **record_o
             s3_record(key, size=len(data), etag=etag, version_id=response.get("VersionId"), **record_options)
         )
     return handler.lambda_handler({"Records": records}, LocalContext("IngestFunction"))
+
+
+def stream_handler() -> Any:
+    """The stream function's handler module, made to use this test's table."""
+    module = importlib.import_module("stream_function.handler")
+    module._index.cache_clear()
+    return module
+
+
+def deliver_stream(stack: Stack) -> list[dict[str, Any]]:
+    """Hand the table's new stream records to the stream function, in batches as Lambda
+    would, until none is left (the index's own writes come back and are skipped).
+    Returns the batches delivered, so a test can deliver one again."""
+    assert stack.stream is not None
+    handler = stream_handler()
+    delivered = []
+    while records := stack.stream.batch()["Records"]:
+        answer = handler.lambda_handler({"Records": records}, LocalContext("StreamFunction"))
+        assert answer == {"batchItemFailures": []}, answer
+        delivered.append({"Records": records})
+    return delivered
 
 
 def ingestion(stack: Stack, key: str) -> Any:

@@ -3,7 +3,7 @@ positions a cursor may hold, and the list use case on a fake reader."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -11,6 +11,9 @@ from article_feed.domain.errors import BadParameter, InvalidCursor
 from article_feed.domain.lists import ListRequest
 from article_feed.dynamo.keys import FEED_LIST, plan_list
 from article_feed.query import ArticleQuery, list_articles
+
+if TYPE_CHECKING:
+    from article_feed.domain.search import SearchQuery
 
 SECRET = b"s" * 32
 
@@ -91,6 +94,14 @@ class FakeReader:
         page = self.ids[first : first + limit]
         more = first + limit < len(self.ids)
         return [{"id": item} for item in page], ({"id": page[-1]} if more else None)
+
+    def search_page(
+        self, request: ListRequest, query: SearchQuery, limit: int, start: dict[str, str] | None
+    ) -> tuple[list[Any], Any]:
+        """The articles whose title (here, their id) matches, paged like a list."""
+        matching = FakeReader([item for item in self.ids if query.matches({"title": item})])
+        self.requests.append(request)
+        return matching.list_page(request, limit, start)
 
 
 def test_pages_chain_through_signed_cursors_and_the_last_has_none() -> None:

@@ -17,7 +17,7 @@ def actions(function: str) -> set[str]:
 
 
 def test_no_wildcard_actions_and_no_full_access_policies() -> None:
-    for function in ("IngestFunction", "ApiFunction"):
+    for function in ("IngestFunction", "ApiFunction", "StreamFunction"):
         for statement in statements(function):
             assert all("*" not in action for action in statement["Action"])
             assert statement["Resource"] != "*"
@@ -25,7 +25,30 @@ def test_no_wildcard_actions_and_no_full_access_policies() -> None:
 
 
 def test_api_function_can_only_read() -> None:
-    assert actions("ApiFunction") == {"dynamodb:GetItem", "dynamodb:Query"}
+    assert actions("ApiFunction") == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+
+
+def test_stream_function_keeps_the_index_and_cannot_delete_articles_or_read_s3() -> None:
+    granted = actions("StreamFunction")
+    assert not {action for action in granted if action.startswith("s3:")}
+    # Postings are removed through BatchWriteItem; no DeleteItem, no Scan, no transaction.
+    assert not granted & {"dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:TransactWriteItems"}
+    stream_actions = next(s for s in statements("StreamFunction") if s["Sid"] == "ReadStream")
+    assert stream_actions["Resource"] == {"Fn::GetAtt": ["ArticlesTable", "StreamArn"]}
+
+
+def test_the_stream_reports_partial_failures_bisects_retries_and_keeps_what_fails() -> None:
+    assert resource("ArticlesTable")["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    source = resource("StreamFunction")["Properties"]["Events"]["ArticleChanged"]
+    assert source["Type"] == "DynamoDB"
+    settings = source["Properties"]
+    assert settings["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert settings["BisectBatchOnFunctionError"] is True
+    assert 0 < settings["MaximumRetryAttempts"] <= 10
+    assert settings["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["StreamFailureQueue", "Arn"]}
+    for alarm in ("StreamFailureAlarm", "StreamIteratorAgeAlarm", "StreamErrorsAlarm"):
+        assert resource(alarm)["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    assert resource("StreamIteratorAgeAlarm")["Properties"]["MetricName"] == "IteratorAge"
 
 
 def test_ingest_function_reads_s3_and_never_writes_it() -> None:

@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from api_function.docs import openapi_document, swagger_page
 from api_function.http import conditional_and_compressed, json_response, problem
 from api_function.routes import router
+from article_feed.domain.errors import StoreBusy
 from article_feed.query import BadParameter
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ _REFUSED = ("ValidationException", "SerializationException")
 
 @app.exception_handler(BotoCoreError)
 @app.exception_handler(ClientError)
+@app.exception_handler(StoreBusy)
 def store_unavailable(error: Exception) -> Response:
     if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _REFUSED:
         asked = sorted((app.current_event.query_string_parameters or {}).keys())

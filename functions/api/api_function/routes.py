@@ -21,6 +21,7 @@ from api_function.http import SCHEMA_JSON, json_response, problem
 from api_function.models import ArticleDetail, ArticleList, IngestionRecord, Problem, ProviderList, TopicList, detail_of
 from article_feed import query as queries
 from article_feed.domain.lists import MAX_VALUES, language_of, locale_of, values_of
+from article_feed.domain.search import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from article_feed.domain.text import MAX_SAFE_INTEGER
 
 router = Router()
@@ -78,6 +79,17 @@ FromFilter = Annotated[str | None, Query(alias="from", pattern=ISO_MOMENT, descr
 ToFilter = Annotated[str | None, Query(pattern=ISO_MOMENT, description=TO_HELP)]
 MinQualityFilter = Annotated[int | None, Query(alias="minQuality", ge=0, le=MAX_SAFE_INTEGER)]
 PublishedFilter = Annotated[bool | None, Query()]
+SearchFilter = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_QUERY_CHARS,
+        description=(
+            f"keywords, all of which must match (title, excerpt, topics, tags, provider name); "
+            f'"a phrase"; -word or -"a phrase" excludes; at most {MAX_QUERY_TERMS} of them'
+        ),
+        examples=["battery", '"error correction" -stocks', "量子"],
+    ),
+]
 
 
 def article_query(
@@ -91,6 +103,7 @@ def article_query(
     to: str | None,
     min_quality: int | None,
     published: bool | None,
+    q: str | None,
     **page: Any,
 ) -> queries.ArticleQuery:
     """The list query of the raw parameters (comma lists split, locale read)."""
@@ -105,6 +118,7 @@ def article_query(
         published=published,
         from_=from_,
         to=to,
+        q=q,
         **page,
     )
 
@@ -115,6 +129,7 @@ def article_query(
     responses=_documented(ArticleList, "one page of article summaries", 400),
 )
 def list_articles(
+    q: SearchFilter = None,
     topic: TopicFilter = None,
     provider: ProviderFilter = None,
     category: CategoryFilter = None,
@@ -140,7 +155,7 @@ def list_articles(
     secret: Secret,
 ):
     query = article_query(
-        topic, provider, category, type, exclude_provider, locale, from_, to, min_quality, published,
+        topic, provider, category, type, exclude_provider, locale, from_, to, min_quality, published, q,
         limit=limit,
         cursor=cursor,
         fields=tuple(name.strip() for name in (fields or "").split(",") if name.strip()),
@@ -171,6 +186,7 @@ def _feed_route(kind: str, name: str) -> Callable[[Callable[..., Any]], Callable
 @_feed_route("atom", "Atom 1.0")
 @_feed_route("json", "JSON Feed 1.1")
 def feed(
+    q: SearchFilter = None,
     topic: TopicFilter = None,
     provider: ProviderFilter = None,
     category: CategoryFilter = None,
@@ -190,7 +206,7 @@ def feed(
     from api_function.feeds import render_feed
 
     query = article_query(
-        topic, provider, category, type, exclude_provider, locale, from_, to, min_quality, published, limit=limit
+        topic, provider, category, type, exclude_provider, locale, from_, to, min_quality, published, q, limit=limit
     )
     items = queries.list_articles(store, query, secret).items
     event = router.current_event
@@ -217,6 +233,8 @@ def _feed_title(query: queries.ArticleQuery) -> str:
     ]
     if query.exclude_provider:
         parts.append(f"not from {' or '.join(query.exclude_provider)}")
+    if query.q:
+        parts.insert(0, f"search {query.q.strip()}")
     return "Article Feed" + (": " + ", ".join(parts) if parts else ": newest articles")
 
 

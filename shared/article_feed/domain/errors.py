@@ -47,3 +47,7 @@ class BadParameter(ValueError):
     def __init__(self, name: str, message: str) -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
+
+
+class StoreBusy(Exception):
+    """The store left part of a read undone (throttled): the request may be retried."""

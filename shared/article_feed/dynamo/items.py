@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import zlib
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from article_feed.domain.errors import TooLargeToStore
 from article_feed.domain.limits import MAX_STORED_DOCUMENT_BYTES, MAX_SUMMARY_BYTES, stored_content
 from article_feed.domain.records import IngestionRecord, sequencer_order
-from article_feed.domain.views import summary_view
+from article_feed.domain.views import public, summary_view
 from article_feed.dynamo.keys import (
     ARTICLE_SK,
     CLAIM_SK,
@@ -61,6 +62,18 @@ def stored_article(item: dict[str, Any]) -> StoredArticle:
         body=content["body"],
         ingested_at=item["ingested_at"],
     )
+
+
+def served_of_image(image: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What an article item serves (its public fields, body and source key), from a
+    stream record's image as powertools reads it: binary values arrive base64-encoded
+    in Lambda's event, as bytes from boto3. None for no image, or an image without
+    the article (the emulator's key-only INSERT)."""
+    if not image or "doc" not in image:
+        return None
+    raw = image["doc"]
+    content = json.loads(zlib.decompress(base64.b64decode(raw) if isinstance(raw, str) else bytes(raw)))
+    return {**public(content["article"]), "body": content["body"], "sourceKey": image.get("source_key")}
 
 
 def summary_of_entry(attribute: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,8 @@ ARTICLE_SK = "A"
 RECORD_SK = "R"
 CLAIM_SK = "U"
 COUNTED_KINDS = ("TOPIC", "PROVIDER")
+SEARCH_STATE_SK = "SEARCH"
+TERM_SK = "STATS"
 # The list kinds, most selective first: of those a query names, the one with the
 # fewest values (the first on a tie) becomes its partitions.
 _KEYED = ("topic", "provider", "category", "type", "locale")
@@ -75,6 +77,22 @@ def held_claim_pk(article_item: dict[str, Any]) -> str:
 
 def record_pk(key: str) -> str:
     return f"INGEST#{key}"
+
+
+def term_pk(term: str) -> str:
+    """A search term's statistics: how many articles hold it, in which months."""
+    return f"TERM#{term}"
+
+
+def posting_pk(term: str, month: str) -> str:
+    """The postings of a term for one month (`TERM#batteri#2024-03`): a term's writes
+    move to a new partition each month, and `from`/`to` skip whole months."""
+    return f"TERM#{term}#{month}"
+
+
+def month_of(moment: str) -> str:
+    """The month of a sort moment (sort_moment): `2024-03`."""
+    return moment[:7]
 
 
 def counter_pk(kind: str) -> str:
@@ -151,21 +169,66 @@ class ListPlan:
         )
 
     def _in_range(self, list_sk: str) -> bool:
-        moment, _, article_id = list_sk.rpartition("#")
-        return self.lower <= list_sk <= self.upper and bool(moment) and bool(article_id)
+        return _in_range(list_sk, self.lower, self.upper)
+
+
+def _in_range(sort_key: str, lower: str, upper: str) -> bool:
+    moment, _, article_id = sort_key.rpartition("#")
+    return lower <= sort_key <= upper and bool(moment) and bool(article_id)
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """How a search page is read: the postings of one of the query's terms (the
+    rarest, chosen from the term statistics when read), month by month, newest
+    first, within the time range; the list filters as a filter expression."""
+
+    terms: frozenset[str]
+    lower: str
+    upper: str
+    expression: str | None
+    values: dict[str, Any]
+
+    def holds(self, position: dict[str, str]) -> bool:
+        """A search position is a sort key inside the range: the last posting a page read
+        (or, at a month's end, `<month>-00`, just below that month's postings)."""
+        return set(position) == {"after"} and self.lower <= position["after"] <= self.upper
+
+
+def plan_search(request: ListRequest, terms: frozenset[str]) -> SearchPlan:
+    """Every list filter becomes a filter expression on the postings (they carry the list entry's attributes)."""
+    expression, values = _filter_expression(request, _named_filters(request))
+    lower, upper = _sort_range(request)
+    return SearchPlan(terms, lower, upper, expression, values)
 
 
 def plan_list(request: ListRequest) -> ListPlan:
     """The chosen key filter's values become the partitions; the other filters,
     the exclusions, `minQuality` and `published` become filter expressions."""
-    named = {name: _values(request, name) for name in _KEYED if _values(request, name)}
+    named = _named_filters(request)
     chosen = min(named, key=lambda name: (len(named[name]), _KEYED.index(name))) if named else None
     list_names = tuple(_list_name(chosen, value) for value in named[chosen]) if chosen else (FEED_LIST,)
+    expression, values = _filter_expression(request, {name: named[name] for name in named if name != chosen})
+    lower, upper = _sort_range(request)
+    return ListPlan(list_names, lower, upper, expression, values)
+
+
+def _named_filters(request: ListRequest) -> dict[str, tuple[str, ...]]:
+    return {name: _values(request, name) for name in _KEYED if _values(request, name)}
+
+
+def _sort_range(request: ListRequest) -> tuple[str, str]:
+    """The `list_sk` range of a time range: inclusive bounds, every id at a moment."""
+    lower = sort_moment(request.lower) if request.lower else "0"
+    upper = (sort_moment(request.upper) if request.upper else "9999") + "#~"
+    return lower, upper
+
+
+def _filter_expression(request: ListRequest, named: dict[str, tuple[str, ...]]) -> tuple[str | None, dict[str, Any]]:
+    """Filters applied to entries (of a list, or of a search term's postings) as they are read."""
     clauses: list[str] = []
     values: dict[str, Any] = {}
     for name, wanted in named.items():
-        if name == chosen:
-            continue
         if name == "locale":
             attribute = "language_key" if wanted[0] == language_of(wanted[0]) else "locale_key"
             clauses.append(f"{attribute} = :locale")
@@ -187,9 +250,7 @@ def plan_list(request: ListRequest) -> ListPlan:
     if request.published is not None:
         clauses.append("published = :published")
         values[":published"] = request.published
-    lower = sort_moment(request.lower) if request.lower else "0"
-    upper = (sort_moment(request.upper) if request.upper else "9999") + "#~"
-    return ListPlan(list_names, lower, upper, " AND ".join(clauses) or None, values)
+    return " AND ".join(clauses) or None, values
 
 
 def _values(request: ListRequest, name: str) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from article_feed.dynamo.keys import (
     article_pk,
     counter_pk,
     plan_list,
+    plan_search,
     record_pk,
 )
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from article_feed.domain.lists import ListRequest
     from article_feed.domain.records import IngestionRecord
+    from article_feed.domain.search import SearchQuery
 
 # Entries a filtered list may read for one page before it answers short.
 MIN_READ_BUDGET = 500
@@ -144,6 +146,17 @@ class ArticleReader:
         else:
             return [summary_of_entry(item["summary"]) for item in page], None
         return [summary_of_entry(item["summary"]) for item in page], {"after": end}
+
+    def search_page(
+        self, request: ListRequest, query: SearchQuery, limit: int, start: dict[str, str] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """Up to `limit` articles matching `query` and the list filters (dynamo/search_index.py)."""
+        from article_feed.dynamo.search_index import search_page
+
+        plan = plan_search(request, query.terms)
+        if start is not None and not plan.holds(start):
+            raise InvalidCursor("cursor does not belong to this query")
+        return search_page(self._client, self._table, plan, query, limit, start["after"] if start else None)
 
     def counters(self, kind: str) -> list[dict[str, Any]]:
         """All non-zero counters of a kind ("TOPIC" or "PROVIDER"), in one partition."""
