@@ -5,6 +5,8 @@
 - S3 sends its notifications to an SQS queue in the emulator, and a poller hands
   each message's records, unchanged, to the ingest function's handler, as Lambda
   would (a failed event is retried, then lands in a dead-letter queue);
+- a poller reads the table's stream and hands its records, unchanged, to the
+  stream function's handler (the search index), as Lambda's event source would;
 - the API function's handler answers HTTP on port 3000, behind a translator that
   builds the API Gateway (REST, v1) proxy event `sam local start-api` would build.
 """
@@ -23,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from articlectl.lambdas import proxy_event
+from articlectl.stream import StreamReader, share_stream_records_in_copies, streams_client
 from articlectl.template import REPOSITORY_ROOT, create_bucket, create_table, function_environment
 
 BUCKET = "articles"
@@ -44,7 +47,7 @@ def use_emulator(endpoint_url: str, table: str = TABLE) -> None:
         POWERTOOLS_METRICS_DISABLED="true",
     )
     os.environ.pop("AWS_PROFILE", None)
-    for function in ("IngestFunction", "ApiFunction"):
+    for function in ("IngestFunction", "ApiFunction", "StreamFunction"):
         defaults = {
             "TABLE_NAME": table,
             "MAX_ARTICLE_BYTES": "1048576",
@@ -112,6 +115,47 @@ class EventDelivery(threading.Thread):
                 release_emulator_copies()
         self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
         self.delivered += 1
+
+
+class StreamDelivery(threading.Thread):
+    """Hands the table's stream records to the stream function's handler, a batch at a
+    time, every quarter of a second: a new upload is searchable well within 2 seconds."""
+
+    def __init__(self, reader: StreamReader, handler: Any, context: Any) -> None:
+        super().__init__(name="stream-delivery", daemon=True)
+        self._reader, self._handler, self._context = reader, handler, context
+        self.stopping = threading.Event()
+        self._pending: dict[str, Any] | None = None
+        self._attempts = 0
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.25):
+            try:
+                self._deliver_all()
+            except Exception as error:  # the emulator is shutting down, or a handler bug
+                if self.stopping.is_set():
+                    return
+                print(f"stream delivery failed, will retry: {error}", file=sys.stderr)
+
+    def _deliver_all(self) -> None:
+        while True:
+            # A batch that failed is handed over again, as Lambda retries a shard from its failure.
+            batch = self._pending or self._reader.batch()
+            if not batch["Records"]:
+                return
+            self._pending = batch
+            with FUNCTION_CALLS:
+                answer = self._handler(batch, self._context)
+            failed = {failure["itemIdentifier"] for failure in answer.get("batchItemFailures", [])}
+            if failed and self._attempts < MAX_RECEIVES:
+                records = batch["Records"]
+                first = next(i for i, record in enumerate(records) if record["dynamodb"]["SequenceNumber"] in failed)
+                self._pending = {"Records": records[first:]}
+                self._attempts += 1
+                return
+            if failed:  # on AWS, the batch's description would go to StreamFailureQueue
+                print(f"stream records failed {MAX_RECEIVES + 1} times, skipped: {sorted(failed)}", file=sys.stderr)
+            self._pending, self._attempts = None, 0
 
 
 def api_server(host: str, port: int, handler: Any, context: Any) -> ThreadingHTTPServer:
@@ -196,6 +240,7 @@ Article Feed is running locally (no AWS account, no Docker).
 Try (the emulator accepts any credentials):
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
   curl '{api}/articles?limit=5'
+  curl '{api}/articles?q=batteries'
   aws --endpoint-url {endpoint} s3 cp post.md s3://{BUCKET}/
   curl '{api}/ingestions?key=post.md'
 
@@ -211,12 +256,14 @@ def run(host: str, aws_port: int, api_port: int, *, load_samples: bool = True) -
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     endpoint = f"http://{host}:{aws_port}"
     use_emulator(endpoint)
+    share_stream_records_in_copies()
     emulator = ThreadedMotoServer(ip_address=host, port=aws_port, verbose=False)
     emulator.start()
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())
     delivery = None
+    stream = None
     server = None
     try:
         s3, sqs, dynamodb = (boto3.client(name, endpoint_url=endpoint) for name in ("s3", "sqs", "dynamodb"))
@@ -227,6 +274,9 @@ def run(host: str, aws_port: int, api_port: int, *, load_samples: bool = True) -
 
         delivery = EventDelivery(sqs, queue_url, load_handler("IngestFunction"), LocalContext("IngestFunction"))
         delivery.start()
+        reader = StreamReader(dynamodb, streams_client(endpoint_url=endpoint), TABLE)
+        stream = StreamDelivery(reader, load_handler("StreamFunction"), LocalContext("StreamFunction"))
+        stream.start()
         loaded = _load_samples(s3, dynamodb) if load_samples and SAMPLES.is_dir() else 0
         server = api_server(host, api_port, load_handler("ApiFunction"), LocalContext("ApiFunction"))
         threading.Thread(target=server.serve_forever, name="api", daemon=True).start()
@@ -237,8 +287,9 @@ def run(host: str, aws_port: int, api_port: int, *, load_samples: bool = True) -
         if server is not None:
             server.shutdown()
             server.server_close()
-        if delivery is not None:
-            delivery.stopping.set()
-            delivery.join(timeout=5)
+        for thread in (delivery, stream):
+            if thread is not None:
+                thread.stopping.set()
+                thread.join(timeout=5)
         emulator.stop()
     return 0

@@ -35,6 +35,10 @@ def test_upload_query_reject_delete_and_stop(tmp_path) -> None:
         assert article["publishedDateTime"] == "2026-11-26T07:00:00Z"
         assert article["sourceKey"] == "my folder/my-post.md"
         assert [item["id"] for item in json.loads(get(f"{api}/articles?topic=e2e")[1])["items"]] == ["my-post"]
+        # The stream reaches the search index within 2 seconds of the upload being served.
+        wait_for(
+            lambda: "my-post" in get(f"{api}/articles?q=posts")[1].decode(), timeout=2.0, what="the post in search"
+        )
 
         broken = tmp_path / "broken.md"
         broken.write_text("---\ntitle: Broken\nwebUrl: not-a-url\npublishedDateTime: 2026-11-26T08:00:00Z\n---\n")
@@ -66,6 +70,15 @@ def test_upload_query_reject_delete_and_stop(tmp_path) -> None:
         answer = json.loads(invoked.stdout)
         assert answer["statusCode"] == 200
         assert "E2E" in answer["body"] or answer["isBase64Encoded"]
+        for name in ("insert", "modify"):
+            event = f"events/ddb_stream_{name}_article.json"
+            streamed = subprocess.run(
+                [sys.executable, "-m", "articlectl", "invoke", "StreamFunction", "--event", event,
+                 "--endpoint-url", f"http://127.0.0.1:{aws_port}"],
+                cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60, check=True,
+            )  # fmt: skip
+            answer_text = streamed.stdout[streamed.stdout.rindex("{\n") :]  # after the function's log lines
+            assert json.loads(answer_text) == {"batchItemFailures": []}
 
         aws_s3("rm", "s3://articles/my folder/my-post.md")
         wait_for(lambda: get(f"{api}/articles/my-post")[0] == 404, what="the delete")

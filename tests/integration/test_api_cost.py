@@ -41,6 +41,8 @@ class CallRecorder:
 
     def __call__(self, http_response, parsed, model, **kwargs) -> None:
         read = parsed.get("ScannedCount", 1 if "Item" in parsed else 0)
+        if "Responses" in parsed:  # BatchGetItem: every item returned was read
+            read = sum(len(items) for items in parsed["Responses"].values())
         self.calls.append((model.name, read))
 
     @property
@@ -159,3 +161,35 @@ def test_a_list_whose_budget_ran_out_holds_back_older_entries_of_the_others(monk
                 if cursor is None:
                     break
     assert ids == ["0055", "0004", "0003", "0002", "0001", "0000"]
+
+
+def test_a_search_page_reads_within_its_budget_at_1000_articles(monkeypatch) -> None:
+    """Query on postings, GetItem-like reads of term statistics and summaries; never a Scan.
+    A page reads at most max(10 x limit, 500) postings, plus its terms and its summaries."""
+    from api_function import handler as api_handler
+
+    with emulated_stack() as stack:
+        fill(stack, 1000)
+        recorder = record_calls(monkeypatch)
+        with serving_this_stack(api_handler):
+            call = api_caller(api_handler)
+            for query, full in [
+                ({"q": "microsoft"}, True),  # one article in six
+                ({"q": "solar grid"}, True),  # two terms, the other one checked on the posting
+                ({"q": "robots -microsoft", "topic": "robotics"}, True),
+                ({"q": '"facial recognition" microsoft', "provider": "fool.com"}, True),
+                ({"q": "story 999"}, False),  # a rare term: one match
+                ({"q": "nowhere"}, False),  # an unknown term: its statistics alone
+            ]:
+                for limit in (3, 20):
+                    recorder.calls.clear()
+                    answer = call("/articles", {**query, "limit": str(limit)})
+                    assert answer.status == 200, answer.body
+                    items = answer.json()["items"]
+                    assert len(items) == limit or not full, (query, limit)
+                    assert {name for name, _ in recorder.calls} <= {"Query", "BatchGetItem"}, recorder.calls
+                    postings = sum(read for name, read in recorder.calls if name == "Query")
+                    assert postings <= max(10 * limit, 500), (query, recorder.calls)
+                    # Filters narrow the postings before any summary is read.
+                    summaries = sum(read for name, read in recorder.calls[1:] if name == "BatchGetItem")
+                    assert summaries <= limit + 1, (query, recorder.calls)

@@ -11,7 +11,7 @@ from article_feed.dynamo.reader import ArticleReader
 from articlectl.lambdas import LocalContext
 from tests.corpus import render
 from tests.support.api import handlers_on_stack
-from tests.support.aws import deliver_stream, stream_handler, upload_files
+from tests.support.aws import deliver_stream, load_event, stream_handler, upload_files
 
 KEY = "news/battery.md"
 CONTEXT = LocalContext("StreamFunction")
@@ -182,3 +182,15 @@ def test_a_failing_record_fails_the_rest_of_its_batch_for_a_retry(stack_and_inge
     assert handler.lambda_handler(batch, CONTEXT) == {"batchItemFailures": []}  # the retry
     assert found(stack, "battery") == ["battery"]
     assert found(stack, "wind") == ["other"]
+
+
+def test_the_sample_stream_events_index_update_and_remove_an_article(stack_and_ingest) -> None:
+    """events/ddb_stream_*.json, as `sam local invoke StreamFunction -e …` passes them."""
+    stack, _ingest = stack_and_ingest
+    handler = stream_handler()
+    for name, microsoft, updated in [("insert", True, False), ("modify", True, True), ("remove", False, False)]:
+        event = load_event(f"ddb_stream_{name}_article.json")
+        assert handler.lambda_handler(event, CONTEXT) == {"batchItemFailures": []}
+        terms = {pk.split("#")[1] for pk, _ in postings(stack)}
+        assert ("microsoft" in terms) is microsoft, name
+        assert ("updat" in terms) is updated, name

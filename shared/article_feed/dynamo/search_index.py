@@ -227,7 +227,10 @@ def search_page(
             response = client.query(**request)
             budget -= response["ScannedCount"]
             candidates = [from_item(item) for item in response["Items"] if item["sk"]["S"] != after]
-            found.extend(_matching(client, table, candidates, query))
+            while candidates and len(found) <= limit:  # summaries read only as far as the page needs
+                wanted = limit + 1 - len(found)
+                found.extend(_matching(client, table, candidates[:wanted], query))
+                candidates = candidates[wanted:]
             if len(found) > limit:
                 page = found[:limit]
                 return [summary for _, summary in page], {"after": page[-1][0]}

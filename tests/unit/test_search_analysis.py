@@ -1,0 +1,138 @@
+"""The analyser and q's syntax, and the change use case on an in-memory index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from article_feed.changes import ArticleChange, IndexState, apply_change
+from article_feed.domain.analysis import analyse, fold
+from article_feed.domain.errors import BadParameter
+from article_feed.domain.search import MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchQuery, parse_query
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("Batteries and a battery", ["batteri", "batteri"]),
+        ("Robots, robot's ROBOT", ["robot", "robot", "s", "robot"]),
+        ("Résumé", ["resum"]),
+        ("Re\u0301sume\u0301", ["resum"]),  # combining accents
+        ("ＡＩ ﬁnance", ["ai", "financ"]),  # NFKC: full-width letters, ligatures
+        ("the of and to with", []),
+        ("量子誤り訂正", ["量子", "子誤", "誤り", "り訂", "訂正"]),
+        ("量", ["量"]),
+        ("GPT-4は速い", ["gpt", "4", "は速", "速い"]),
+        ("ガス が", ["ガス", "が"]),  # kana voicing marks are part of the letter
+        ("zero\u200bwidth", ["zerowidth"]),
+        ("snake_case", ["snake", "case"]),
+    ],
+)
+def test_analysis(text, terms) -> None:
+    assert analyse(text) == terms
+
+
+def test_queries_parse_into_required_and_excluded_phrases() -> None:
+    query = parse_query('Robots -"supply chain" e-mail -the 量子誤り')
+    assert query.required == (("robot",), ("e", "mail"), ("量子", "子誤", "誤り"))
+    assert query.excluded == (("suppli", "chain"),)
+    assert query.terms == {"robot", "e", "mail", "量子", "子誤", "誤り"}
+    # Spelling, order and repetition do not change the query (nor its cursors).
+    assert parse_query("ROBOT e-mail robots").canonical() == parse_query("e-mail robot").canonical()
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "q: must not be empty"),
+        ("x" * (MAX_QUERY_CHARS + 1), f"q: at most {MAX_QUERY_CHARS} characters, found {MAX_QUERY_CHARS + 1}"),
+        ('"open', "q: has an unbalanced quote"),
+        (" ".join(["w"] * (MAX_QUERY_TERMS + 1)), f"q: at most {MAX_QUERY_TERMS} words or phrases, found 9"),
+        ("the -battery", "q: has no searchable word"),
+        ('""', "q: has no searchable word"),
+    ],
+)
+def test_bad_queries_name_q(q, message) -> None:
+    with pytest.raises(BadParameter) as raised:
+        parse_query(q)
+    assert str(raised.value).startswith(message)
+
+
+def test_limits_of_q_at_the_limit() -> None:
+    assert parse_query("x" * MAX_QUERY_CHARS).required == (("x" * MAX_QUERY_CHARS,),)
+    assert len(parse_query(" ".join(f"w{i}" for i in range(MAX_QUERY_TERMS))).required) == MAX_QUERY_TERMS
+
+
+def test_matching_is_per_field_for_phrases_and_anywhere_for_words() -> None:
+    article = {"title": "Supply problems", "excerpt": "A chain of events", "tags": ["supply", "chain"],
+               "provider": {"name": "Chain Supply Weekly"}, "topics": ["Batteries"]}  # fmt: skip
+    assert parse_query("supply chain").matches(article)
+    assert not parse_query('"supply chain"').matches(article)
+    assert parse_query('"chain supply"').matches(article)  # in the provider's name
+    assert parse_query("battery").matches(article)  # in a topic only
+    assert not parse_query("battery -weekly").matches(article)
+    assert not parse_query("量子").matches(article)
+
+
+@given(st.text(max_size=300))
+def test_no_text_makes_the_analyser_or_the_parser_raise(text: str) -> None:
+    analyse(text)
+    try:
+        parse_query(text)
+    except BadParameter as error:
+        assert error.name == "q"
+
+
+words = st.text(st.characters(categories=["L", "Nd"]), min_size=1, max_size=12)
+
+
+@given(st.lists(words, min_size=1, max_size=8))
+def test_a_query_made_of_an_articles_words_finds_it(title_words: list[str]) -> None:
+    """Query and document analysis agree: each word, and the whole title as a phrase."""
+    title = " ".join(title_words)
+    document = {"title": title}
+    for word in title_words:
+        if analyse(word):
+            assert parse_query(word).matches(document), word
+    if analyse(title) and len(title) <= MAX_QUERY_CHARS - 2:
+        assert parse_query(f'"{title}"').matches(document)
+        assert fold(title) == fold(fold(title))
+
+
+class MemoryIndex:
+    """The search index port, in memory: what each article's index holds."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, IndexState] = {}
+        self.documents: dict[str, dict[str, Any] | None] = {}
+
+    def state(self, article_id: str) -> IndexState | None:
+        return self.states.get(article_id)
+
+    def replace(self, article_id, document, previous, sequence, revision) -> None:
+        self.documents[article_id] = document
+        self.states[article_id] = IndexState(sequence, revision, frozenset(), "")
+
+
+def change(sequence: int, old: dict | None, new: dict | None) -> ArticleChange:
+    return ArticleChange("a", sequence, old, new)
+
+
+def test_changes_apply_once_and_in_order() -> None:
+    index = MemoryIndex()
+    v1, v2 = {"title": "one"}, {"title": "two"}
+    assert apply_change(index, change(10, None, v1))
+    assert apply_change(index, change(20, v1, v2))
+    assert not apply_change(index, change(20, v1, v2))  # repeated
+    assert not apply_change(index, change(10, None, v1))  # late
+    assert index.documents["a"] == v2
+    assert index.states["a"].revision == 2
+    assert apply_change(index, change(30, v2, v2))  # a write that changed nothing served
+    assert index.states["a"].revision == 2
+    assert apply_change(index, change(40, v2, None))
+    assert apply_change(index, change(50, None, v1))  # the id comes back: the revision keeps growing
+    assert index.states["a"].revision == 4
+    assert isinstance(SearchQuery(required=(("x",),)), SearchQuery)
