@@ -72,6 +72,7 @@ def measure(files: int = 100) -> dict[str, Any]:
         items = [
             item for page in dynamodb.get_paginator("scan").paginate(TableName="articles") for item in page["Items"]
         ]
+        index = _index_cost(dynamodb, items)
     per_article: Counter[str] = Counter()
     write_units = 0.0
     for item in items:
@@ -87,7 +88,31 @@ def measure(files: int = 100) -> dict[str, Any]:
         "write_units_per_article": write_units / files,
         "items_per_article": len(items) / files,
         "example_bytes": len(EXAMPLE.read_bytes()),
+        "index_write_units_per_article": index["write_units"] / files,
+        "index_items_per_article": index["items"] / files,
     }
+
+
+def _index_cost(dynamodb: Any, stored: list[dict[str, Any]]) -> dict[str, float]:
+    """The search index the stream function adds: its writes, by item size
+    (postings and index states), plus one update per term statistic it touched."""
+    from articlectl.stream import StreamReader, streams_client
+
+    updates: Counter[str] = Counter()
+    session = boto3.session.Session()
+    session.events.register("before-call.dynamodb.UpdateItem", lambda **_: updates.update(["stats"]))
+    boto3.DEFAULT_SESSION = session
+    reader = StreamReader(dynamodb, streams_client(), "articles")
+    stream = handler_module("StreamFunction")
+    stream._index.cache_clear()
+    with contextlib.redirect_stdout(io.StringIO()):
+        while records := reader.batch()["Records"]:
+            stream.lambda_handler({"Records": records}, _Context())
+    known = {(item["pk"]["S"], item["sk"]["S"]) for item in stored}
+    after = [item for page in dynamodb.get_paginator("scan").paginate(TableName="articles") for item in page["Items"]]
+    added = [item for item in after if (item["pk"]["S"], item["sk"]["S"]) not in known and item["sk"]["S"] != "STATS"]
+    units = sum(math.ceil(item_bytes(item) / 1024) for item in added)
+    return {"write_units": units + updates["stats"], "items": len(added)}
 
 
 class _Context:

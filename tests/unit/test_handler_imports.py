@@ -10,7 +10,7 @@ import pytest
 from articlectl.template import function_location
 
 
-@pytest.mark.parametrize("function", ["IngestFunction", "ApiFunction"])
+@pytest.mark.parametrize("function", ["IngestFunction", "ApiFunction", "StreamFunction"])
 def test_handler_imports_nothing_from_the_repository_root(function, tmp_path) -> None:
     loaded = _modules_after_import(function, tmp_path)
     assert not [name for name in loaded if name.split(".")[0] in ("articlectl", "tests", "bench")]
@@ -34,6 +34,8 @@ def test_api_imports_neither_the_file_model_nor_yaml(tmp_path) -> None:
     loaded = _modules_after_import("ApiFunction", tmp_path, POWERTOOLS_TRACE_DISABLED="true")
     assert not {"article_feed.domain.model", "article_feed.parsing", "yaml"} & loaded
     assert "api_function.feeds" not in loaded  # feeds are built by the feed routes only
+    # The stemmer and the index reader load on the first request that searches.
+    assert not {"snowballstemmer", "article_feed.dynamo.search_index"} & loaded
 
 
 def _modules_after_import(function: str, tmp_path, **environment: str) -> set[str]:
