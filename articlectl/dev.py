@@ -6,7 +6,9 @@
   each message's records, unchanged, to the ingest function's handler, as Lambda
   would (a failed event is retried, then lands in a dead-letter queue);
 - a poller reads the table's stream and hands its records, unchanged, to the
-  stream function's handler (the search index), as Lambda's event source would;
+  stream function's handler (the search index, change events), as Lambda's
+  event source would; the events bus sends every event to a queue, and each
+  event is printed as one line (`event ArticlePublished <id> revision 1`);
 - the API function's handler answers HTTP on port 3000, behind a translator that
   builds the API Gateway (REST, v1) proxy event `sam local start-api` would build.
 """
@@ -31,6 +33,9 @@ from articlectl.template import REPOSITORY_ROOT, create_bucket, create_table, fu
 BUCKET = "articles"
 TABLE = "articles"
 EVENTS_QUEUE = "article-events"
+EVENT_BUS = "article-feed-events"
+# A rule on the bus sends every change event here; the local stack prints each one.
+CHANGE_EVENTS_QUEUE = "article-change-events"
 DEAD_LETTER_QUEUE = "article-events-failed"
 SAMPLES = REPOSITORY_ROOT / "samples"
 MAX_RECEIVES = 3
@@ -50,6 +55,7 @@ def use_emulator(endpoint_url: str, table: str = TABLE) -> None:
     for function in ("IngestFunction", "ApiFunction", "StreamFunction"):
         defaults = {
             "TABLE_NAME": table,
+            "EVENT_BUS_NAME": EVENT_BUS,
             "MAX_ARTICLE_BYTES": "1048576",
             "ARTICLE_KEY_PREFIX": "",
             "CORS_ALLOWED_ORIGINS": "*",
@@ -158,6 +164,52 @@ class StreamDelivery(threading.Thread):
             self._pending, self._attempts = None, 0
 
 
+class EventPrinter(threading.Thread):
+    """Prints each change event the stream function publishes, one line each, as a
+    consumer subscribed to the bus (a rule to a queue) receives it."""
+
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        super().__init__(name="event-printer", daemon=True)
+        self._sqs, self._queue_url = sqs, queue_url
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                messages = self._sqs.receive_message(
+                    QueueUrl=self._queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+                ).get("Messages", [])
+            except Exception:  # the emulator is shutting down
+                if self.stopping.is_set():
+                    return
+                raise
+            for message in messages:
+                print(event_line(json.loads(message["Body"])), flush=True)
+                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def event_line(event: dict[str, Any]) -> str:
+    """`event ArticlePublished 102_warehouse-robots revision 1` (a rejection names its key)."""
+    detail = event.get("detail", {})
+    if "revision" in detail:
+        return f"event {event.get('detail-type')} {detail.get('id')} revision {detail['revision']}"
+    return f"event {event.get('detail-type')} {detail.get('key')} ({len(detail.get('errors', []))} errors)"
+
+
+def _wire_change_events(events: Any, sqs: Any) -> str:
+    """The stack's bus, and a rule that sends every change event to a queue."""
+    from articlectl.template import create_event_bus
+
+    create_event_bus(events, EVENT_BUS)
+    queue_url = sqs.create_queue(QueueName=CHANGE_EVENTS_QUEUE)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(
+        Name="all-change-events", EventBusName=EVENT_BUS, EventPattern=json.dumps({"source": ["article-feed"]})
+    )
+    events.put_targets(Rule="all-change-events", EventBusName=EVENT_BUS, Targets=[{"Id": "queue", "Arn": queue_arn}])
+    return str(queue_url)
+
+
 def api_server(host: str, port: int, handler: Any, context: Any) -> ThreadingHTTPServer:
     """An HTTP server that answers through the API function's handler."""
 
@@ -264,12 +316,16 @@ def run(host: str, aws_port: int, api_port: int, *, load_samples: bool = True) -
         signal.signal(signal_number, lambda *_: stop.set())
     delivery = None
     stream = None
+    printer = None
     server = None
     try:
         s3, sqs, dynamodb = (boto3.client(name, endpoint_url=endpoint) for name in ("s3", "sqs", "dynamodb"))
         create_bucket(s3, BUCKET, versioned=False)
         create_table(dynamodb, TABLE)
         queue_url = _wire_notifications(s3, sqs)
+        events_client = boto3.client("events", endpoint_url=endpoint)
+        printer = EventPrinter(sqs, _wire_change_events(events_client, sqs))
+        printer.start()
         from articlectl.lambdas import LocalContext, load_handler
 
         delivery = EventDelivery(sqs, queue_url, load_handler("IngestFunction"), LocalContext("IngestFunction"))
@@ -287,7 +343,7 @@ def run(host: str, aws_port: int, api_port: int, *, load_samples: bool = True) -
         if server is not None:
             server.shutdown()
             server.server_close()
-        for thread in (delivery, stream):
+        for thread in (delivery, stream, printer):
             if thread is not None:
                 thread.stopping.set()
                 thread.join(timeout=5)

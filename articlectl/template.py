@@ -73,6 +73,12 @@ def create_table(client: Any, table_name: str) -> None:
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
 
 
+def create_event_bus(client: Any, bus_name: str) -> str:
+    """Create the change events' bus (the template declares it with nothing but a name); its ARN."""
+    assert resource("ArticleEventBus")["Type"] == "AWS::Events::EventBus"
+    return str(client.create_event_bus(Name=bus_name)["EventBusArn"])
+
+
 def create_bucket(client: Any, bucket_name: str, *, versioned: bool = True) -> None:
     """Create the articles bucket, versioned as the template says unless told otherwise.
 

@@ -104,7 +104,7 @@ def _index_cost(dynamodb: Any, stored: list[dict[str, Any]]) -> dict[str, float]
     boto3.DEFAULT_SESSION = session
     reader = StreamReader(dynamodb, streams_client(), "articles")
     stream = handler_module("StreamFunction")
-    stream._index.cache_clear()
+    stream._dependencies.cache_clear()
     with contextlib.redirect_stdout(io.StringIO()):
         while records := reader.batch()["Records"]:
             stream.lambda_handler({"Records": records}, _Context())

@@ -162,7 +162,7 @@ def test_a_failing_record_fails_the_rest_of_its_batch_for_a_retry(stack_and_inge
     from botocore.exceptions import ClientError
 
     calls = {"n": 0}
-    original = handler._index().replace
+    original = handler._dependencies()[0].replace
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -170,7 +170,7 @@ def test_a_failing_record_fails_the_rest_of_its_batch_for_a_retry(stack_and_inge
             raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "PutItem")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(handler._index(), "replace", flaky)
+    monkeypatch.setattr(handler._dependencies()[0], "replace", flaky)
     answer = handler.lambda_handler(batch, CONTEXT)
     article_records = [r for r in batch["Records"] if r["dynamodb"]["Keys"]["sk"]["S"] == "A"]
     failed = [failure["itemIdentifier"] for failure in answer["batchItemFailures"]]

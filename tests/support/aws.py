@@ -18,7 +18,7 @@ from moto import mock_aws
 from article_feed.dynamo.reader import ArticleReader
 from articlectl.lambdas import LocalContext
 from articlectl.stream import StreamReader, share_stream_records_in_copies, streams_client
-from articlectl.template import create_bucket, create_table
+from articlectl.template import create_bucket, create_event_bus, create_table
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -29,6 +29,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 EVENTS = REPOSITORY / "events"
 BUCKET = "articles"
 TABLE = "articles-test"
+EVENT_BUS = "article-events-test"
 
 
 TEST_ENVIRONMENT = {
@@ -36,6 +37,7 @@ TEST_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "TABLE_NAME": TABLE,
+    "EVENT_BUS_NAME": EVENT_BUS,
     "POWERTOOLS_TRACE_DISABLED": "1",
     "POWERTOOLS_METRICS_NAMESPACE": "ArticleFeedTest",
     "POWERTOOLS_SERVICE_NAME": "article-feed",
@@ -65,6 +67,8 @@ class Stack:
     bucket: str = BUCKET
     table: str = TABLE
     stream: StreamReader | None = None
+    events: Any = None
+    event_bus: str = EVENT_BUS
 
     def items(self) -> list[dict[str, Any]]:
         """Every item of the table (a test may scan; the product never does)."""
@@ -92,7 +96,9 @@ def emulated_stack() -> Iterator[Stack]:
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
         create_bucket(s3, BUCKET)
         create_table(dynamodb, TABLE)
-        stack = Stack(s3, dynamodb)
+        events = boto3.client("events", region_name="us-east-1")
+        create_event_bus(events, EVENT_BUS)
+        stack = Stack(s3, dynamodb, events=events)
         stack.stream = StreamReader(dynamodb, streams_client(region_name="us-east-1"), TABLE)
         yield stack
 
@@ -156,7 +162,7 @@ def upload_files(stack: Stack, handler: Any, files: dict[str, bytes], **record_o
 def stream_handler() -> Any:
     """The stream function's handler module, made to use this test's table."""
     module = importlib.import_module("stream_function.handler")
-    module._index.cache_clear()
+    module._dependencies.cache_clear()
     return module
 
 

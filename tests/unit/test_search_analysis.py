@@ -121,18 +121,44 @@ def change(sequence: int, old: dict | None, new: dict | None) -> ArticleChange:
     return ArticleChange("a", sequence, old, new)
 
 
-def test_changes_apply_once_and_in_order() -> None:
-    index = MemoryIndex()
-    v1, v2 = {"title": "one"}, {"title": "two"}
-    assert apply_change(index, change(10, None, v1))
-    assert apply_change(index, change(20, v1, v2))
-    assert not apply_change(index, change(20, v1, v2))  # repeated
-    assert not apply_change(index, change(10, None, v1))  # late
+class MemoryEvents:
+    """The event publisher port, in memory."""
+
+    def __init__(self) -> None:
+        self.published: list[tuple[str, dict[str, Any]]] = []
+
+    def publish(self, event) -> None:
+        self.published.append((event.detail_type, event.detail))
+
+
+def test_changes_apply_once_and_in_order_with_one_event_each() -> None:
+    index, events = MemoryIndex(), MemoryEvents()
+    v1 = {"title": "one", "webUrl": "https://e.com/1", "sourceKey": "a.md", "provider": {"domain": "e.com"}}
+    v2 = {**v1, "title": "two", "tags": ["x"]}
+    assert apply_change(index, events, change(10, None, v1))
+    assert apply_change(index, events, change(20, v1, v2))
+    assert not apply_change(index, events, change(20, v1, v2))  # repeated
+    assert not apply_change(index, events, change(10, None, v1))  # late
     assert index.documents["a"] == v2
-    assert index.states["a"].revision == 2
-    assert apply_change(index, change(30, v2, v2))  # a write that changed nothing served
-    assert index.states["a"].revision == 2
-    assert apply_change(index, change(40, v2, None))
-    assert apply_change(index, change(50, None, v1))  # the id comes back: the revision keeps growing
+    assert apply_change(index, events, change(30, v2, v2))  # a write that changed nothing served
+    assert apply_change(index, events, change(40, v2, None))
+    assert apply_change(index, events, change(50, None, v1))  # the id comes back: the revision keeps growing
+    assert [(kind, detail["revision"]) for kind, detail in events.published] == [
+        ("ArticlePublished", 1), ("ArticleUpdated", 2), ("ArticleDeleted", 3), ("ArticlePublished", 4),
+    ]  # fmt: skip
+    assert events.published[1][1]["changedFields"] == ["tags", "title"]
+    assert events.published[2][1]["title"] == "two"  # a delete describes what went
+    assert events.published[0][1]["provider"] == {"domain": "e.com", "name": None}
     assert index.states["a"].revision == 4
     assert isinstance(SearchQuery(required=(("x",),)), SearchQuery)
+
+
+def test_rejection_events_hide_values_quoted_in_messages() -> None:
+    from article_feed.domain.events import rejection_event
+
+    event = rejection_event(
+        "k.md", "k", [{"loc": "published", "msg": "'maybe' is not a YAML boolean", "value": "maybe", "line": 3}]
+    )
+    assert event.detail == {
+        "key": "k.md", "articleId": "k", "errors": [{"loc": "published", "msg": "'(value)' is not a YAML boolean"}],
+    }  # fmt: skip

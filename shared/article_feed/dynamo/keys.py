@@ -25,6 +25,7 @@ RECORD_SK = "R"
 CLAIM_SK = "U"
 COUNTED_KINDS = ("TOPIC", "PROVIDER")
 SEARCH_STATE_SK = "SEARCH"
+EVENT_SK = "EVENT"  # under an ingestion record's partition: the stream position its events reflect
 TERM_SK = "STATS"
 # The list kinds, most selective first: of those a query names, the one with the
 # fewest values (the first on a tie) becomes its partitions.

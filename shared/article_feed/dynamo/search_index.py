@@ -22,6 +22,7 @@ from article_feed.domain.errors import StoreBusy
 from article_feed.domain.search import document_terms
 from article_feed.dynamo.items import from_item, summary_of_entry, to_item
 from article_feed.dynamo.keys import (
+    EVENT_SK,
     FEED_LIST,
     SEARCH_STATE_SK,
     TERM_SK,
@@ -31,6 +32,7 @@ from article_feed.dynamo.keys import (
     filter_attributes,
     month_of,
     posting_pk,
+    record_pk,
     sort_moment,
     term_pk,
 )
@@ -275,3 +277,19 @@ def _matching(
 def _summary(value: Any) -> dict[str, Any]:
     """A summary attribute as from_item gives it (compressed bytes, or JSON text written before compression)."""
     return summary_of_entry({"B": bytes(value)} if not isinstance(value, str) else {"S": value})
+
+
+class StreamPositions:
+    """The stream position applied last for an ingestion record's events (`INGEST#<key>` / `EVENT`)."""
+
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def applied(self, key: str) -> int | None:
+        item = get_item(self._client, self._table, record_pk(key), EVENT_SK, consistent=True)
+        return int(item["seq"]) if item else None
+
+    def remember(self, key: str, sequence: int) -> None:
+        item = {"pk": record_pk(key), "sk": EVENT_SK, "seq": str(sequence)}
+        self._client.put_item(TableName=self._table, Item=to_item(item))
