@@ -86,14 +86,13 @@ def release_emulator_copies() -> None:
 FUNCTION_CALLS = threading.Lock()
 
 
-class EventDelivery(threading.Thread):
-    """Hands S3 notifications from the emulator's queue to the ingest handler."""
+class QueuePoller(threading.Thread):
+    """Receives an emulator queue's messages until stopped; `_deliver` handles each."""
 
-    def __init__(self, sqs: Any, queue_url: str, handler: Any, context: Any) -> None:
-        super().__init__(name="event-delivery", daemon=True)
-        self._sqs, self._queue_url, self._handler, self._context = sqs, queue_url, handler, context
+    def __init__(self, sqs: Any, queue_url: str, name: str) -> None:
+        super().__init__(name=name, daemon=True)
+        self._sqs, self._queue_url = sqs, queue_url
         self.stopping = threading.Event()
-        self.delivered = 0
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -107,6 +106,18 @@ class EventDelivery(threading.Thread):
                 raise
             for message in messages:
                 self._deliver(message)
+
+    def _deliver(self, message: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class EventDelivery(QueuePoller):
+    """Hands S3 notifications from the emulator's queue to the ingest handler."""
+
+    def __init__(self, sqs: Any, queue_url: str, handler: Any, context: Any) -> None:
+        super().__init__(sqs, queue_url, "event-delivery")
+        self._handler, self._context = handler, context
+        self.delivered = 0
 
     def _deliver(self, message: dict[str, Any]) -> None:
         event = json.loads(message["Body"])
@@ -164,28 +175,16 @@ class StreamDelivery(threading.Thread):
             self._pending, self._attempts = None, 0
 
 
-class EventPrinter(threading.Thread):
+class EventPrinter(QueuePoller):
     """Prints each change event the stream function publishes, one line each, as a
     consumer subscribed to the bus (a rule to a queue) receives it."""
 
     def __init__(self, sqs: Any, queue_url: str) -> None:
-        super().__init__(name="event-printer", daemon=True)
-        self._sqs, self._queue_url = sqs, queue_url
-        self.stopping = threading.Event()
+        super().__init__(sqs, queue_url, "event-printer")
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                messages = self._sqs.receive_message(
-                    QueueUrl=self._queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
-                ).get("Messages", [])
-            except Exception:  # the emulator is shutting down
-                if self.stopping.is_set():
-                    return
-                raise
-            for message in messages:
-                print(event_line(json.loads(message["Body"])), flush=True)
-                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+    def _deliver(self, message: dict[str, Any]) -> None:
+        print(event_line(json.loads(message["Body"])), flush=True)
+        self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
 
 
 def event_line(event: dict[str, Any]) -> str:

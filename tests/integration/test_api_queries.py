@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from tests.corpus import corpus
-from tests.support.api import corpus_api
+from tests.support.api import corpus_api, walk_pages
 
 CORPUS = corpus()
 
@@ -23,21 +23,6 @@ def expected_ids(predicate=lambda file: True) -> list[str]:
     chosen = [file for file in CORPUS if predicate(file)]
     chosen.sort(key=lambda file: (file.expected["publishedDateTime"], file.article_id), reverse=True)
     return [file.article_id for file in chosen]
-
-
-def walk(call_api, query: dict[str, str]) -> list[str]:
-    ids: list[str] = []
-    cursor = None
-    for _ in range(100):
-        answer = call_api("/articles", query | ({"cursor": cursor} if cursor else {}))
-        assert answer.status == 200, answer.body
-        page = answer.json()
-        assert len(page["items"]) <= int(query.get("limit", "20"))
-        ids.extend(item["id"] for item in page["items"])
-        cursor = page["nextCursor"]
-        if cursor is None:
-            return ids
-    raise AssertionError("pagination never ended")
 
 
 def lowered(values) -> set[str]:
@@ -149,7 +134,7 @@ FILTERS |= {
 def test_filters_return_exactly_the_expected_set_in_order_across_pages(call_api, name, limit) -> None:
     query, predicate = FILTERS[name]
     expected = expected_ids(predicate)
-    assert walk(call_api, query | {"limit": limit}) == expected
+    assert walk_pages(call_api, query | {"limit": limit}) == expected
     assert expected, "a filter that matches nothing proves little"
 
 
@@ -229,7 +214,7 @@ def test_cors_for_configured_origin(call_api) -> None:
 def test_fields_trim_every_item_and_keep_the_id(call_api) -> None:
     items = call_api("/articles", {"limit": "5", "fields": "title, webUrl"}).json()["items"]
     assert items and all(set(item) == {"id", "title", "webUrl"} for item in items)
-    assert walk(call_api, {"limit": "3", "fields": "title", "topic": "ai,climate"}) == expected_ids(
+    assert walk_pages(call_api, {"limit": "3", "fields": "title", "topic": "ai,climate"}) == expected_ids(
         FILTERS["topics_any"][1]
     )
 

@@ -12,7 +12,7 @@ import snowballstemmer
 
 from article_feed.domain.analysis import STOPWORDS
 from tests.search_corpus import search_corpus
-from tests.support.api import corpus_api
+from tests.support.api import corpus_api, walk_pages
 
 CORPUS = search_corpus()
 _STEM = snowballstemmer.stemmer("english")
@@ -65,21 +65,6 @@ def call_api():
         yield call
 
 
-def walk(call_api, query: dict[str, str]) -> list[str]:
-    ids: list[str] = []
-    cursor = None
-    for _ in range(100):
-        answer = call_api("/articles", query | ({"cursor": cursor} if cursor else {}))
-        assert answer.status == 200, answer.body
-        page = answer.json()
-        assert len(page["items"]) <= int(query["limit"])
-        ids.extend(item["id"] for item in page["items"])
-        cursor = page["nextCursor"]
-        if cursor is None:
-            return ids
-    raise AssertionError("pagination never ended")
-
-
 QUERIES = [
     "battery", "batteries", "robots", "robot", "resume", "Résumé", "zurich", "ZÜRICH", "cafe", "naive",
     '"supply chain"', '"chain supply"', "robots -warehouse", 'supply -"supply chain"', "量子", "自動運転", "東京",
@@ -92,7 +77,7 @@ QUERIES = [
 @pytest.mark.parametrize("q", QUERIES)
 def test_every_page_of_a_search_is_the_oracles_answer(call_api, q, limit) -> None:
     expected = oracle(q)
-    assert walk(call_api, {"q": q, "limit": limit}) == expected
+    assert walk_pages(call_api, {"q": q, "limit": limit}) == expected
 
 
 def test_the_corpus_exercises_each_rule() -> None:
@@ -132,7 +117,7 @@ FILTERS = {
 def test_search_combines_with_every_list_filter(call_api, name, q) -> None:
     parameters, predicate = FILTERS[name]
     expected = oracle(q, predicate)
-    assert walk(call_api, {"q": q, "limit": "3", **parameters}) == expected
+    assert walk_pages(call_api, {"q": q, "limit": "3", **parameters}) == expected
 
 
 def test_feeds_search_too(call_api) -> None:

@@ -111,3 +111,19 @@ def answer_of(raw: dict[str, Any]) -> HttpAnswer:
     if headers.get("content-encoding") == "gzip":
         data = gzip.decompress(data)
     return HttpAnswer(raw["statusCode"], headers, data, raw)
+
+
+def walk_pages(call_api: Callable[..., HttpAnswer], query: dict[str, str]) -> list[str]:
+    """The ids of every page of `/articles` for a query, following `nextCursor`."""
+    ids: list[str] = []
+    cursor = None
+    for _ in range(100):
+        answer = call_api("/articles", query | ({"cursor": cursor} if cursor else {}))
+        assert answer.status == 200, answer.body
+        page = answer.json()
+        assert len(page["items"]) <= int(query.get("limit", "20"))
+        ids.extend(item["id"] for item in page["items"])
+        cursor = page["nextCursor"]
+        if cursor is None:
+            return ids
+    raise AssertionError("pagination never ended")
