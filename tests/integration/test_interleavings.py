@@ -71,3 +71,40 @@ def test_a_reindex_overtaken_by_another_write_retries_and_leaves_no_orphan(stack
     assert ingest_with(boto3.DEFAULT_SESSION, stack) == "accepted"  # the retry applies what S3 holds now
     assert stored_article(stack, "story").document["topics"] == ["Z"]
     assert topic_state(stack) == ({"TOPIC#z"}, {"x": 0, "z": 1})
+
+
+def test_misreading_which_condition_cancelled_the_transaction_would_lose_an_update(stack, monkeypatch) -> None:
+    """An upload's event (with a sequencer) is overtaken by a run that read an older
+    version: the transaction fails on the article's revision, not on the record's
+    order. Read as "stale", the event would be dropped and S3's newest version
+    never served; read right, Lambda's retry applies it."""
+
+    def run(event: ObjectEvent, session: boto3.session.Session | None) -> str:
+        reader = S3ObjectReader(aws_client("s3", session))
+        writer = ArticleWriter(aws_client("dynamodb", session), stack.table)
+        return ingest_object_event(event, reader, writer, IngestSettings()).outcome
+
+    def upload(topic: str) -> str:
+        return str(stack.s3.put_object(Bucket=stack.bucket, Key=KEY, Body=version(topic))["VersionId"])
+
+    first = upload("W")
+    assert run(ObjectEvent(BUCKET, KEY, True, "0A", version_id=first), boto3.session.Session()) == "accepted"
+    older = upload("X")  # its run reads this version, then stalls
+    newest = upload("Y")
+    calls = {"n": 0}
+
+    def older_run_lands_first(**_: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            assert run(ObjectEvent(BUCKET, KEY, True, None, version_id=older), boto3.session.Session()) == "accepted"
+
+    on_aws_calls(monkeypatch, "before-call.dynamodb.TransactWriteItems", older_run_lands_first)
+    newest_event = ObjectEvent(BUCKET, KEY, True, "0C", version_id=newest)
+    for _attempt in range(3):  # Lambda retries a failed invocation
+        try:
+            run(newest_event, boto3.DEFAULT_SESSION)
+            break
+        except ConcurrentWrite:
+            continue
+    assert stored_article(stack, "story").document["topics"] == ["Y"], "the newest upload was lost"
+    assert topic_state(stack) == ({"TOPIC#y"}, {"w": 0, "x": 0, "y": 1})
