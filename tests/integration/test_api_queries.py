@@ -204,10 +204,11 @@ def test_gzip_when_accepted_and_worth_it(call_api) -> None:
     assert "content-encoding" not in small.headers or len(small.body) >= 1024
 
 
-def test_cors_for_configured_origin(call_api) -> None:
-    answer = call_api("/articles", headers={"Origin": "https://app.example.com"})
+@pytest.mark.parametrize("path", ["/articles", "/feeds/atom", "/feeds/json"])
+def test_cors_for_configured_origin(call_api, path) -> None:
+    answer = call_api(path, headers={"Origin": "https://app.example.com"})
     assert answer.headers["access-control-allow-origin"] == "https://app.example.com"
-    stranger = call_api("/articles", headers={"Origin": "https://evil.example.net"})
+    stranger = call_api(path, headers={"Origin": "https://evil.example.net"})
     assert "access-control-allow-origin" not in stranger.headers
 
 

@@ -26,6 +26,7 @@ from article_feed.domain.search import MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchQ
         ("量子誤り訂正", ["量子", "子誤", "誤り", "り訂", "訂正"]),
         ("量", ["量"]),
         ("GPT-4は速い", ["gpt", "4", "は速", "速い"]),
+        ("量子abc量子 runs", ["量子", "abc", "量子", "run"]),  # a word may switch scripts and back
         ("ガス が", ["ガス", "が"]),  # kana voicing marks are part of the letter
         ("zero\u200bwidth", ["zerowidth"]),
         ("snake_case", ["snake", "case"]),
@@ -113,6 +114,7 @@ class MemoryIndex:
         return self.states.get(article_id)
 
     def replace(self, article_id, document, previous, sequence, revision) -> None:
+        assert previous == self.states.get(article_id)  # what the index held, so its postings can go
         self.documents[article_id] = document
         self.states[article_id] = IndexState(sequence, revision, frozenset(), "")
 
@@ -147,6 +149,10 @@ def test_changes_apply_once_and_in_order_with_one_event_each() -> None:
         ("ArticlePublished", 1), ("ArticleUpdated", 2), ("ArticleDeleted", 3), ("ArticlePublished", 4),
     ]  # fmt: skip
     assert events.published[1][1]["changedFields"] == ["tags", "title"]
+    assert events.published[0][1] == {
+        "id": "a", "sourceKey": "a.md", "title": "one", "webUrl": "https://e.com/1", "publishedDateTime": None,
+        "topics": [], "provider": {"domain": "e.com", "name": None}, "revision": 1,
+    }  # fmt: skip
     assert events.published[2][1]["title"] == "two"  # a delete describes what went
     assert events.published[0][1]["provider"] == {"domain": "e.com", "name": None}
     assert index.states["a"].revision == 4
@@ -162,3 +168,60 @@ def test_rejection_events_hide_values_quoted_in_messages() -> None:
     assert event.detail == {
         "key": "k.md", "articleId": "k", "errors": [{"loc": "published", "msg": "'(value)' is not a YAML boolean"}],
     }  # fmt: skip
+
+
+def test_every_searched_field_finds_an_article_and_nothing_else_does() -> None:
+    article = {
+        "title": "alpha", "excerpt": "bravo", "topics": ["charlie"], "tags": ["delta"],
+        "provider": {"name": "echo", "domain": "foxtrot.com"}, "body": "golf", "category": "hotel",
+        "related": [{"title": "india"}],
+    }  # fmt: skip
+    for word in ("alpha", "bravo", "charlie", "delta", "echo"):
+        assert parse_query(word).matches(article), word
+    for word in ("foxtrot", "golf", "hotel", "india"):
+        assert not parse_query(word).matches(article), word
+    assert parse_query("alpha -bravo").canonical() == [[["alpha"]], [["bravo"]]]
+
+
+def test_article_events_carry_exactly_the_listed_details() -> None:
+    from article_feed.domain.events import article_event
+
+    old = {"title": "T", "webUrl": "https://e.com/a", "publishedDateTime": "2026-01-01T00:00:00Z",
+           "topics": ["AI"], "provider": {"domain": "e.com", "name": "E", "images": []}, "sourceKey": "k.md",
+           "body": "b", "excerpt": "x"}  # fmt: skip
+    base = {"id": "a", "sourceKey": "k.md", "title": "T", "webUrl": "https://e.com/a",
+            "publishedDateTime": "2026-01-01T00:00:00Z", "topics": ["AI"],
+            "provider": {"domain": "e.com", "name": "E"}}  # fmt: skip
+    published = article_event("a", None, old, 1)
+    assert published is not None
+    assert (published.detail_type, published.detail) == ("ArticlePublished", {**base, "revision": 1})
+    new = {**old, "body": "c", "excerpt": None}
+    updated = article_event("a", old, new, 2)
+    assert updated is not None
+    assert (updated.detail_type, updated.detail) == (
+        "ArticleUpdated", {**base, "revision": 2, "changedFields": ["body", "excerpt"]},
+    )  # fmt: skip
+    deleted = article_event("a", new, None, 3)
+    assert deleted is not None
+    assert (deleted.detail_type, deleted.detail) == ("ArticleDeleted", {**base, "revision": 3})
+    assert article_event("a", old, dict(old), 4) is None
+    bare = article_event("b", None, {"title": "T", "provider": "not a mapping"}, 1)
+    assert bare is not None and bare.detail["provider"] == {"domain": None, "name": None}
+
+
+def test_rejection_events_keep_messages_unless_they_quote_a_value() -> None:
+    from article_feed.domain.events import rejection_event
+
+    event = rejection_event("k.md", None, [
+        {"loc": "a", "msg": "value 'ab' is wrong", "value": "ab"},  # too short to hide
+        {"loc": "e", "msg": "value 'abc' is wrong", "value": "abc"},  # three characters: hidden
+        {"loc": "b", "msg": "must be shorter", "value": "abcdef"},  # not quoted
+        {"loc": "c", "msg": "is 'abcdef' really", "value": "abcdef"},
+        {"loc": "d"},
+    ])  # fmt: skip
+    assert event.detail_type == "ArticleRejected"
+    assert event.detail == {"key": "k.md", "articleId": None, "errors": [
+        {"loc": "a", "msg": "value 'ab' is wrong"}, {"loc": "e", "msg": "value '(value)' is wrong"},
+        {"loc": "b", "msg": "must be shorter"},
+        {"loc": "c", "msg": "is '(value)' really"}, {"loc": "d", "msg": ""},
+    ]}  # fmt: skip
