@@ -97,7 +97,11 @@ def test_openapi_document_validates_and_lists_every_route(stack, call_api) -> No
         "published",
         "limit",
         "cursor",
+        "q",
     } <= parameters
+    for feed in ("/feeds/rss", "/feeds/atom", "/feeds/json"):
+        search = next(p for p in document["paths"][feed]["get"]["parameters"] if p["name"] == "q")
+        assert search["schema"]["anyOf"][0]["maxLength"] == 200, search
 
 
 def test_docs_is_swagger_ui(stack, call_api) -> None:
