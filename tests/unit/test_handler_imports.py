@@ -35,7 +35,7 @@ def test_api_imports_neither_the_file_model_nor_yaml(tmp_path) -> None:
     assert not {"article_feed.domain.model", "article_feed.parsing", "yaml"} & loaded
     assert "api_function.feeds" not in loaded  # feeds are built by the feed routes only
     # The stemmer and the index reader load on the first request that searches.
-    assert not {"snowballstemmer", "article_feed.dynamo.search_index"} & loaded
+    assert not {"snowballstemmer", "article_feed.dynamo.search_reader", "article_feed.dynamo.search_index"} & loaded
 
 
 def _modules_after_import(function: str, tmp_path, **environment: str) -> set[str]:

@@ -3,7 +3,7 @@
 Words must all match, in any searched field; `"a phrase"` must appear as
 consecutive terms in one field; `-word` and `-"a phrase"` exclude. A query word
 that analyses to several terms (`e-mail`, a CJK word's bigrams) is a phrase.
-The index (dynamo/search_index.py) only narrows the candidates: `SearchQuery.matches`
+The index (dynamo/search_reader.py) only narrows the candidates: `SearchQuery.matches`
 decides, on the article's own text, so a page is exact whatever the index holds.
 """
 

@@ -96,6 +96,11 @@ def month_of(moment: str) -> str:
     return moment[:7]
 
 
+def term_hash(term: str) -> int:
+    """A 16-bit hash: small in a number set; a collision only lets a candidate through to the exact check."""
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=2).digest(), "big")
+
+
 def counter_pk(kind: str) -> str:
     """The partition of one kind's counters: `COUNT#TOPIC`, `COUNT#PROVIDER`."""
     return f"COUNT#{kind}"

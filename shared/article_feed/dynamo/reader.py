@@ -150,8 +150,8 @@ class ArticleReader:
     def search_page(
         self, request: ListRequest, query: SearchQuery, limit: int, start: dict[str, str] | None
     ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
-        """Up to `limit` articles matching `query` and the list filters (dynamo/search_index.py)."""
-        from article_feed.dynamo.search_index import search_page
+        """Up to `limit` articles matching `query` and the list filters (dynamo/search_reader.py)."""
+        from article_feed.dynamo.search_reader import search_page
 
         plan = plan_search(request, query.terms)
         if start is not None and not plan.holds(start):
