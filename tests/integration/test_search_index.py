@@ -207,3 +207,28 @@ def test_articles_stored_before_search_are_indexed_when_reingested(stack_and_ing
     upload_files(stack, ingest, {KEY: article("Grid batteries")})  # what reindex does, key by key
     deliver_stream(stack)
     assert found(stack, "battery") == ["battery"]
+
+
+def test_the_event_source_filter_lets_through_articles_and_rejections_only(stack_and_ingest) -> None:
+    """template.yaml's FilterCriteria, evaluated by moto's implementation of the
+    pattern syntax (the same as EventBridge's) on the records a real ingest writes."""
+    from moto.events.models import EventPattern
+
+    from articlectl.template import resource
+
+    stack, ingest = stack_and_ingest
+    filters = resource("StreamFunction")["Properties"]["Events"]["ArticleChanged"]["Properties"]["FilterCriteria"]
+    patterns = [EventPattern.load(entry["Pattern"]) for entry in filters["Filters"]]
+    upload_files(stack, ingest, {KEY: article("Grid batteries"), "news/bad.md": b"---\ntitle: [\n---\n"})
+    assert stack.stream is not None
+    records = stack.stream.batch()["Records"]
+    stream_handler().lambda_handler({"Records": records}, CONTEXT)
+    indexed = stack.stream.batch()["Records"]  # the index's own writes
+    assert any(r["dynamodb"]["Keys"]["pk"]["S"].startswith("TERM#") for r in indexed)
+    records += indexed
+    passed = {
+        (r["dynamodb"]["Keys"]["pk"]["S"], r["dynamodb"]["Keys"]["sk"]["S"])
+        for r in records
+        if any(pattern.matches_event(r) for pattern in patterns)
+    }
+    assert passed == {("ARTICLE#battery", "A"), ("INGEST#news/bad.md", "R")}
