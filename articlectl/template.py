@@ -63,11 +63,16 @@ def function_location(logical_id: str) -> tuple[Path, str, list[Path]]:
     return REPOSITORY_ROOT / properties["CodeUri"], properties["Handler"], layer_dirs
 
 
-def create_table(client: Any, table_name: str) -> None:
-    """Create the articles table exactly as the template declares its keys and indexes."""
+def create_table(client: Any, table_name: str, *, stream: bool = True) -> None:
+    """Create the articles table exactly as the template declares its keys and indexes.
+
+    `stream=False` leaves the stream out, where nothing reads it (benchmarks and
+    cost tests that load thousands of articles at once): moto keeps a copy of
+    every write in it, and cannot turn it off once on.
+    """
     properties = resource("ArticlesTable")["Properties"]
     settings = {name: properties[name] for name in _TABLE_SETTINGS if name in properties}
-    if "StreamSpecification" in properties:  # CloudFormation's form lacks the API's `StreamEnabled`
+    if stream and "StreamSpecification" in properties:  # CloudFormation's form lacks the API's `StreamEnabled`
         settings["StreamSpecification"] = {"StreamEnabled": True, **properties["StreamSpecification"]}
     client.create_table(TableName=table_name, **settings)
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})

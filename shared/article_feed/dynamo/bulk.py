@@ -20,9 +20,15 @@ if TYPE_CHECKING:
 
 
 def load_into_empty_table(
-    client: Any, table: str, articles: list[tuple[Article, str, IngestionRecord]], ingested_at: str
+    client: Any,
+    table: str,
+    articles: list[tuple[Article, str, IngestionRecord]],
+    ingested_at: str,
+    *,
+    search_index: bool = True,
 ) -> None:
-    """Write many new articles; only for a table that holds none of their keys, ids or URLs."""
+    """Write many new articles; only for a table that holds none of their keys, ids or URLs.
+    `search_index=False` leaves the index out (for measuring lists alone)."""
     from boto3.dynamodb.table import BatchWriter
 
     counters: dict[tuple[str, str], dict[str, Any]] = {}
@@ -33,13 +39,14 @@ def load_into_empty_table(
             items = ArticleItems.build(article_id, record.key, article.to_document(), body, ingested_at, 1)
             for item in (record_item(record), items.article, items.claim, *items.entries):
                 batch.put_item(Item=to_item(item))
-            postings = Postings.of(article_id, public(article.to_document()))
-            for item in postings.items(article_id, sequence=0, revision=1):
-                batch.put_item(Item=to_item(item))
-            for term, month in postings.terms.items():
-                statistics = terms.setdefault(term, {"n": 0, "months": set()})
-                statistics["n"] += 1
-                statistics["months"].add(month)
+            if search_index:
+                postings = Postings.of(article_id, public(article.to_document()))
+                for item in postings.items(article_id, sequence=0, revision=1):
+                    batch.put_item(Item=to_item(item))
+                for term, month in postings.terms.items():
+                    statistics = terms.setdefault(term, {"n": 0, "months": set()})
+                    statistics["n"] += 1
+                    statistics["months"].add(month)
             for list_name, display in items.lists.items():
                 kind, _, value = list_name.partition("#")
                 if kind in COUNTED_KINDS:
