@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import os
 from collections import Counter
 from typing import Any
 
@@ -103,6 +104,8 @@ def _index_cost(dynamodb: Any, stored: list[dict[str, Any]]) -> dict[str, float]
     session.events.register("before-call.dynamodb.UpdateItem", lambda **_: updates.update(["stats"]))
     boto3.DEFAULT_SESSION = session
     reader = StreamReader(dynamodb, streams_client(), "articles")
+    boto3.client("events").create_event_bus(Name="bench-events")
+    os.environ["EVENT_BUS_NAME"] = "bench-events"
     stream = handler_module("StreamFunction")
     stream._dependencies.cache_clear()
     with contextlib.redirect_stdout(io.StringIO()):
