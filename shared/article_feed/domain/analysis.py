@@ -16,6 +16,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from article_feed.domain.text import match_key
+
 # The SPEC's list, plus the rest of Lucene's English stop set.
 STOPWORDS = frozenset((
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "if", "in", "into", "is", "it", "no", "not",
@@ -30,13 +32,12 @@ _CJK = re.compile(
 )
 # Kana voicing marks are part of the letter (が is not か): the only marks kept.
 _KEPT_MARKS = frozenset("\u3099\u309a")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
 
 
 def fold(text: str) -> str:
-    """NFKC, casefolded, without combining marks or zero-width characters."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_ZERO_WIDTH)
-    decomposed = unicodedata.normalize("NFD", folded)
+    """The matching form (text.match_key: NFKC, casefolded, no zero-width characters)
+    without combining marks."""
+    decomposed = unicodedata.normalize("NFD", match_key(text))
     bare = "".join(c for c in decomposed if c in _KEPT_MARKS or not unicodedata.combining(c))
     return unicodedata.normalize("NFKC", bare)
 
