@@ -69,10 +69,14 @@ def main() -> int:
             return 0
         _stage(options.tests)
         started = time.monotonic()
-        names = [f"{module}.*" for module in modules]
+        # The whole core resumes: mutmut keeps every result and only tries mutants it has none for
+        # (new, or from a file that changed). Named modules are tried again in full.
+        names = [] if options.all else [f"{module}.*" for module in modules]
         print(f"Mutating {len(modules)} module(s): {', '.join(modules)}", flush=True)
         # Tests that start `python -m articlectl` find the mutated packages too.
+        # They must exist before Python starts: it remembers a missing sys.path entry as empty.
         path = os.pathsep.join(str(STAGE / "mutants" / folder) for folder in ("src", "."))
+        (STAGE / "mutants" / "src").mkdir(parents=True, exist_ok=True)
         run = subprocess.run(
             [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
             cwd=STAGE,
