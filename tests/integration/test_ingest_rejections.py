@@ -206,6 +206,32 @@ def test_update_to_a_web_url_held_by_another_article_is_a_conflict_and_keeps_the
     assert stack.article_items() == before
 
 
+@pytest.mark.parametrize(
+    ("key", "refused", "field"),
+    [
+        ("b/story.md", fields(webUrl="https://news.example.com/other"), "id"),
+        ("b/copy.md", fields(title="Copy"), "webUrl"),
+    ],
+    ids=["same id", "same webUrl"],
+)
+def test_deleting_a_file_refused_as_a_conflict_leaves_the_holder_intact(
+    stack, upload, ingest_handler, lambda_context, key, refused, field
+) -> None:
+    from tests.support.aws import s3_record
+
+    upload({"a/story.md": fields()})
+    before = stack.article_items()
+    upload({key: refused})
+    assert ingestion(stack, key)["errors"][0]["loc"] == field
+
+    stack.s3.delete_object(Bucket=stack.bucket, Key=key)
+    ingest_handler.lambda_handler({"Records": [s3_record(key, created=False)]}, lambda_context)
+
+    assert stack.article_items() == before
+    assert stored_article(stack, "story").source_key == "a/story.md"
+    assert ingestion(stack, "a/story.md")["status"] == "accepted"
+
+
 def test_url_claim_freed_while_the_write_failed_is_retried_not_rejected(
     stack, upload, ingest_handler, monkeypatch
 ) -> None:
