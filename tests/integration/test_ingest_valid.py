@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from articlectl.lambdas import LocalContext
 from tests.corpus import EXAMPLE, corpus
 from tests.support.aws import ingestion, load_event, stored_article
 
@@ -106,3 +107,53 @@ def test_non_article_keys_are_ignored(stack, upload) -> None:
     assert result == {"outcomes": {"ignored": 2}}
     assert ingestion(stack, "images/logo.png") is None
     assert stack.items() == []
+
+
+def shown(errors: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{name: value for name, value in error.items() if value is not None} for error in errors]
+
+
+def test_the_configured_prefix_and_size_limit_are_what_ingest_applies(
+    stack, upload, ingest_handler, monkeypatch
+) -> None:
+    article = EXAMPLE.read_bytes()
+    monkeypatch.setenv("ARTICLE_KEY_PREFIX", "articles/")
+    monkeypatch.setenv("MAX_ARTICLE_BYTES", str(len(article)))
+    ingest_handler._dependencies.cache_clear()
+
+    result = upload(
+        {
+            "articles/at-the-limit.txt": article,
+            "articles/one-past.txt": article + b"\n",
+            "drafts/outside-the-prefix.txt": article,
+            "articlesX/a-sibling-folder.txt": article,
+        }
+    )
+
+    assert result == {"outcomes": {"accepted": 1, "rejected": 1, "ignored": 2}}
+    assert ingestion(stack, "articles/at-the-limit.txt")["status"] == "accepted"
+    assert shown(ingestion(stack, "articles/one-past.txt")["errors"]) == [
+        {
+            "loc": "(file)",
+            "msg": f"file is larger than the limit of {len(article)} bytes",
+            "value": str(len(article) + 1),
+        }
+    ]
+    assert ingestion(stack, "drafts/outside-the-prefix.txt") is None
+    assert ingestion(stack, "articlesX/a-sibling-folder.txt") is None
+
+
+def test_without_the_size_in_the_event_the_limit_holds_on_what_is_read(stack, ingest_handler, monkeypatch) -> None:
+    from tests.support.aws import s3_record
+
+    article = EXAMPLE.read_bytes()
+    monkeypatch.setenv("MAX_ARTICLE_BYTES", str(len(article)))
+    ingest_handler._dependencies.cache_clear()
+    for key, data in (("a/at-the-limit.txt", article), ("a/one-past.txt", article + b"\n")):
+        stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=data)
+        ingest_handler.lambda_handler({"Records": [s3_record(key)]}, LocalContext("IngestFunction"))  # no `size`
+
+    assert ingestion(stack, "a/at-the-limit.txt")["status"] == "accepted"
+    assert shown(ingestion(stack, "a/one-past.txt")["errors"]) == [
+        {"loc": "(file)", "msg": f"file is larger than the limit of {len(article)} bytes"}
+    ]
