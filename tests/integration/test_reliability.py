@@ -440,3 +440,53 @@ def test_articlectl_status_signs_its_request_and_prints_the_record(stack, upload
     authorization = next(value for name, value in seen[0].items() if name.lower() == "authorization")
     assert authorization.startswith("AWS4-HMAC-SHA256 Credential=")
     assert "/us-east-1/execute-api/aws4_request" in authorization
+
+
+# --- what one DynamoDB item can hold, at the limit and one past ------------------------
+
+
+def _summary_bytes(data: bytes) -> int:
+    from article_feed.domain.views import summary_view
+    from article_feed.parsing.checks import check_article
+
+    checked = check_article("in/x.md", data, max_bytes=1024 * 1024)
+    assert checked.article is not None, checked.errors
+    return len(json.dumps(summary_view(checked.article.to_document()), ensure_ascii=False).encode())
+
+
+def test_a_front_matter_at_the_summary_limit_is_stored_and_one_byte_more_is_not(stack, upload) -> None:
+    from article_feed.domain.limits import MAX_SUMMARY_BYTES
+    from article_feed.parsing.checks import _SUMMARY_RESERVE
+
+    limit = MAX_SUMMARY_BYTES - _SUMMARY_RESERVE
+    length = limit - _summary_bytes(article(excerpt="x")) + 1  # one byte per ASCII character of the excerpt
+    at, past = article(excerpt="x" * length), article(webUrl="https://news.example.com/b", excerpt="x" * (length + 1))
+    assert _summary_bytes(at) == limit
+
+    upload({"in/at.md": at, "in/past.md": past})
+
+    assert ingestion(stack, "in/at.md")["status"] == "accepted"
+    assert stored_article(stack, "at").document["excerpt"] == "x" * length
+    errors = ingestion(stack, "in/past.md")["errors"]
+    assert [(error["loc"], error["msg"]) for error in errors] == [
+        (
+            "(front matter)",
+            f"the article without related, body and secured is larger than {limit} bytes as JSON ({limit + 1}); "
+            "shorten the excerpt or the unknown fields",
+        )
+    ]
+    assert stored_article(stack, "past") is None
+
+
+def test_a_body_too_large_to_store_even_compressed_is_refused_naming_the_body(stack, upload) -> None:
+    from article_feed.domain.limits import MAX_STORED_DOCUMENT_BYTES
+
+    noise = base64.b85encode(secrets.token_bytes(600_000)).decode()  # about 750 KB that barely compresses
+    upload({"in/huge.md": render(GOOD, noise)})
+
+    errors = ingestion(stack, "in/huge.md")["errors"]
+    assert [error["loc"] for error in errors] == ["body"]
+    assert errors[0]["msg"].startswith(
+        f"the article is larger than {MAX_STORED_DOCUMENT_BYTES} bytes even compressed ("
+    )
+    assert stack.article_items() == []
