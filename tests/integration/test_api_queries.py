@@ -153,6 +153,30 @@ def test_last_page_has_null_next_cursor_and_default_limit_is_20(call_api) -> Non
     assert call_api("/articles", {"limit": "100"}).json()["nextCursor"] is None
 
 
+@pytest.mark.parametrize("name", ["all", "topic", "min_quality", "topics_any_excluding"])
+def test_a_last_page_of_exactly_limit_items_has_no_next_cursor(call_api, name) -> None:
+    query, predicate = FILTERS[name]
+    total = len(expected_ids(predicate))
+    exact = call_api("/articles", query | {"limit": str(total)}).json()
+    assert (len(exact["items"]), exact["nextCursor"]) == (total, None)
+    short = call_api("/articles", query | {"limit": str(total - 1)}).json()
+    assert len(short["items"]) == total - 1
+    assert short["nextCursor"], "one article is left for the next page"
+    rest = call_api("/articles", query | {"limit": str(total - 1), "cursor": short["nextCursor"]}).json()
+    assert ([item["id"] for item in rest["items"]], rest["nextCursor"]) == (expected_ids(predicate)[-1:], None)
+
+
+def test_from_equal_to_to_holds_the_articles_of_that_moment(call_api) -> None:
+    newest = max(CORPUS, key=lambda file: (file.expected["publishedDateTime"], file.article_id))
+    moment = newest.expected["publishedDateTime"]
+    same = expected_ids(lambda f: f.expected["publishedDateTime"] == moment)
+    assert walk_pages(call_api, {"from": moment, "to": moment, "limit": "1"}) == same
+    day = moment[:10]
+    assert walk_pages(call_api, {"from": day, "to": day}) == expected_ids(
+        lambda f: f.expected["publishedDateTime"][:10] == day
+    )
+
+
 def test_topics_and_providers_count_exactly(call_api) -> None:
     topics = call_api("/topics").json()["items"]
     counts = {item["topic"].casefold(): item["count"] for item in topics}
