@@ -240,3 +240,13 @@ def test_missing_required_fields_are_named_without_a_value() -> None:
         {"loc": "webUrl", "msg": "required field is missing"},
         {"loc": "publishedDateTime", "msg": "required field is missing"},
     ]
+
+
+@pytest.mark.parametrize(("bom", "offset"), [(b"", 17), (b"\xef\xbb\xbf", 20)], ids=["no BOM", "after a BOM"])
+def test_a_bad_byte_is_placed_by_line_and_character_and_its_offset_counts_every_byte(bom, offset) -> None:
+    # `title: é€x` is 10 characters but 13 bytes: the column counts characters, as editors do.
+    data = bom + b"---\ntitle: \xc3\xa9\xe2\x82\xacx\xff\nwebUrl: https://e.com/a\n---\n"
+    errors = parse_article_file(data).errors
+    assert [error.model_dump(exclude_none=True) for error in errors] == [
+        {"loc": "(file)", "msg": f"file is not valid UTF-8 (byte 0xff at offset {offset})", "line": 2, "column": 11}
+    ]
