@@ -7,7 +7,8 @@ packages in functions/) is staged as such in `.mutation/` (git-ignored), and the
 results stay there between runs, so a second run only redoes what changed.
 
     python -m mutation            mutants of the core modules changed since main
-    python -m mutation --all      the whole core (docs/reliability.md has the time)
+    python -m mutation --all      the whole core: what has no result yet, then earlier survivors
+                                  (docs/reliability.md has the time of a run from scratch)
     python -m mutation MODULE…    these modules (e.g. article_feed.domain.identity)
     python -m mutation --report   the last results, without running
 
@@ -69,24 +70,51 @@ def main() -> int:
             return 0
         _stage(options.tests)
         started = time.monotonic()
-        # The whole core resumes: mutmut keeps every result and only tries mutants it has none for
-        # (new, or from a file that changed). Named modules are tried again in full.
-        names = [] if options.all else [f"{module}.*" for module in modules]
         print(f"Mutating {len(modules)} module(s): {', '.join(modules)}", flush=True)
-        # Tests that start `python -m articlectl` find the mutated packages too.
-        # They must exist before Python starts: it remembers a missing sys.path entry as empty.
-        path = os.pathsep.join(str(STAGE / "mutants" / folder) for folder in ("src", "."))
-        (STAGE / "mutants" / "src").mkdir(parents=True, exist_ok=True)
-        run = subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
-            cwd=STAGE,
-            env=os.environ | {"PYTHONPATH": path, "POWERTOOLS_LOG_LEVEL": "CRITICAL"},
-        )
-        print(f"mutmut finished in {time.monotonic() - started:.0f} s (exit {run.returncode})")
-        if run.returncode != 0:
-            return run.returncode
-        return _report(modules)
+        if options.all:
+            # The whole core resumes: mutmut keeps every result and only tries the mutants it has
+            # none for (new, or of a file that changed); then the survivors of earlier runs are
+            # tried again, since the tests may have changed since.
+            earlier_survivors = _survivors()
+            code = _mutmut([])
+            if code == 0 and earlier_survivors:
+                print(f"Trying the {len(earlier_survivors)} earlier survivors again", flush=True)
+                code = _mutmut(earlier_survivors)
+        else:
+            code = _mutmut([f"{module}.*" for module in modules])
+        print(f"mutmut finished in {time.monotonic() - started:.0f} s (exit {code})")
+        return code or _report(modules)
     return _report(options.modules or None)
+
+
+def _mutmut(names: list[str]) -> int:
+    """`mutmut run` in the staged copy: every mutant without a result, or these (patterns allowed)."""
+    # Tests that start `python -m articlectl` find the mutated packages too. The folders
+    # must exist before Python starts: it remembers a missing sys.path entry as empty.
+    path = os.pathsep.join(str(STAGE / "mutants" / folder) for folder in ("src", "."))
+    (STAGE / "mutants" / "src").mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
+        cwd=STAGE,
+        env=os.environ | {"PYTHONPATH": path, "POWERTOOLS_LOG_LEVEL": "CRITICAL"},
+        check=False,
+    ).returncode
+
+
+def _results() -> dict[str, dict[str, int | None]]:
+    """mutmut's exit code for each mutant, by module."""
+    found = {}
+    for meta in sorted((STAGE / "mutants" / "src").rglob("*.py.meta")):
+        module = ".".join(meta.relative_to(STAGE / "mutants" / "src").with_suffix("").with_suffix("").parts)
+        found[module.removesuffix(".__init__")] = json.loads(meta.read_text())["exit_code_by_key"]
+    return found
+
+
+def _survivors() -> list[str]:
+    equivalents = _equivalents()
+    return [
+        name for codes in _results().values() for name, code in codes.items() if code == 0 and name not in equivalents
+    ]
 
 
 def _core_modules() -> list[str]:
@@ -186,13 +214,11 @@ def _report(modules: list[str] | None) -> int:
     equivalents = _equivalents()
     by_module: dict[str, Counter[str]] = {}
     survivors: list[str] = []
-    for meta in sorted((STAGE / "mutants" / "src").rglob("*.py.meta")):
-        module = ".".join(meta.relative_to(STAGE / "mutants" / "src").with_suffix("").with_suffix("").parts)
-        module = module.removesuffix(".__init__")
+    for module, codes in _results().items():
         if modules and module not in modules:
             continue
         counts = by_module.setdefault(module, Counter())
-        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+        for name, code in codes.items():
             if code in (1, 3, 37):
                 counts["killed"] += 1
             elif code == 0 and name in equivalents:
