@@ -51,6 +51,7 @@ def entries(call_api, kind: str, query: dict[str, str]) -> list[dict]:
         ]
     parsed = feedparser.parse(answer.body)
     assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == {"rss": "rss20", "atom": "atom10"}[kind]  # as the reader recognises it
     return [
         {
             "id": entry.id,

@@ -46,7 +46,7 @@ def _first_image(item: dict[str, Any]) -> str | None:
 
 
 def _rfc822(moment: str) -> str:
-    return format_datetime(datetime.fromisoformat(moment.replace("Z", "+00:00")))
+    return format_datetime(datetime.fromisoformat(moment))  # reads `Z` since Python 3.11
 
 
 def _text(parent: ElementTree.Element, tag: str, text: str | None, **attributes: str) -> ElementTree.Element:
