@@ -126,3 +126,10 @@ def test_the_limits_hold_at_the_limit() -> None:
 def test_articlectl_schema_prints_the_schema(capsys) -> None:
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out) == article_schema()
+
+
+def test_fields_carry_no_titles_made_from_python_names() -> None:
+    schema = article_schema()
+    for definition in [schema, *schema["$defs"].values()]:
+        titled = [name for name, value in definition["properties"].items() if "title" in value]
+        assert titled == [], definition.get("title")
