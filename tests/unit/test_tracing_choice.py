@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from ingest_function.handler import _traced
-
 
 def _handler(event: object, context: object) -> str:
     return "handled"
@@ -22,6 +20,9 @@ def test_the_handler_is_wrapped_by_tracer_only_when_tracing_is_on(monkeypatch, s
         monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED", raising=False)
     else:
         monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", setting)
+
+    # Imported here, not at collection: the module reads its configuration when imported.
+    from ingest_function.handler import _traced
 
     wrapped = _traced(_handler)
 
