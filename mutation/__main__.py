@@ -3,8 +3,13 @@
 mutmut 3 mutates one copy of the code and runs, for each mutant, only the tests
 that reach the mutated function. It expects the code under `src/` and the tests
 importing it by its package name; our layout (the layer in shared/, the handler
-packages in functions/) is staged as such in `.mutation/` (git-ignored), and the
-results stay there between runs, so a second run only redoes what changed.
+packages in functions/) is staged as such in `.mutation/TIER/` (git-ignored), and
+the results stay there between runs, so a second run only redoes what changed.
+
+Each module is judged by the tests of its tier (TIERS): the domain, parsing and
+the use cases by the unit tests, which run them on fakes of their ports in
+milliseconds; the adapters and the handlers by the unit and integration tests,
+under moto, at seconds per mutant.
 
     python -m mutation            mutants of the core modules changed since main
     python -m mutation --all      the whole core: what has no result yet, then earlier survivors
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import fnmatch
 import json
 import os
 import re
@@ -29,10 +35,11 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGE = ROOT / ".mutation"
+STAGES = ROOT / ".mutation"
 # The core: the domain package (the layer) and the handler packages.
 PACKAGES = {
     "article_feed": "shared/article_feed",
@@ -46,6 +53,49 @@ LEFT_OUT = ["tests/e2e", "tests/unit/test_handler_imports.py", "tests/unit/test_
 # Tests that run a command in another folder, where mutated code cannot find mutmut's settings.
 DESELECTED = ["tests/integration/test_cli.py::test_the_pre_commit_hook_checks_a_content_repository"]
 GOAL = 0.85
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Modules (as paths under src/, globs allowed) and the tests that may kill their mutants."""
+
+    tests: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    def holds(self, module: str) -> bool:
+        path = "src/" + module.replace(".", "/")
+        return any(
+            fnmatch.fnmatch(candidate, pattern)
+            for pattern in self.sources
+            for candidate in (path + ".py", path + "/__init__.py")
+        )
+
+
+TIERS = {
+    "unit": Tier(
+        ("tests/unit",),
+        (
+            "src/article_feed/domain/*",
+            "src/article_feed/parsing/*",
+            "src/article_feed/ingest.py",
+            "src/article_feed/query.py",
+            "src/article_feed/changes.py",
+        ),
+    ),
+    "integration": Tier(
+        ("tests/unit", "tests/integration"),
+        (
+            "src/article_feed/__init__.py",
+            "src/article_feed/aws_clients.py",
+            "src/article_feed/dynamo/*",
+            "src/article_feed/s3.py",
+            "src/article_feed/eventbridge.py",
+            "src/api_function/*",
+            "src/ingest_function/*",
+            "src/stream_function/*",
+        ),
+    ),
+}
 EQUIVALENTS = ROOT / "docs" / "reliability.md"
 
 
@@ -55,12 +105,6 @@ def main() -> int:
     parser.add_argument("--all", action="store_true", help="the whole core")
     parser.add_argument("--report", action="store_true", help="only print the last results")
     parser.add_argument("--base", default="main", help="the branch changes are counted from (default: main)")
-    parser.add_argument(
-        "--tests",
-        nargs="+",
-        default=["tests/unit", "tests/integration"],
-        help="the tests that may kill mutants (default: unit and integration; tests/unit alone is minutes, not hours)",
-    )
     options = parser.parse_args()
 
     if not options.report:
@@ -68,52 +112,68 @@ def main() -> int:
         if not modules:
             print(f"No core module changed since {options.base}: nothing to mutate (--all for the whole core).")
             return 0
-        _stage(options.tests)
         started = time.monotonic()
         print(f"Mutating {len(modules)} module(s): {', '.join(modules)}", flush=True)
-        if options.all:
-            # The whole core resumes: mutmut keeps every result and only tries the mutants it has
-            # none for (new, or of a file that changed); then the survivors of earlier runs are
-            # tried again, since the tests may have changed since.
-            earlier_survivors = _survivors()
-            code = _mutmut([])
-            if code == 0 and earlier_survivors:
-                print(f"Trying the {len(earlier_survivors)} earlier survivors again", flush=True)
-                code = _mutmut(earlier_survivors)
-        else:
-            code = _mutmut([f"{module}.*" for module in modules])
+        code = 0
+        for name, tier in TIERS.items():
+            chosen = [module for module in modules if tier.holds(module)]
+            if not chosen or code:
+                continue
+            stage = _stage(name, tier)
+            print(f"{name} tier ({', '.join(tier.tests)}): {len(chosen)} module(s)", flush=True)
+            if options.all:
+                # The whole tier resumes: mutmut keeps every result and only tries the mutants
+                # it has none for (new, or of a file that changed); then the survivors of
+                # earlier runs are tried again, since the tests may have changed since.
+                earlier_survivors = _survivors(stage)
+                code = _mutmut(stage, [])
+                if code == 0 and earlier_survivors:
+                    print(f"Trying the {len(earlier_survivors)} earlier survivors again", flush=True)
+                    code = _mutmut(stage, earlier_survivors)
+            else:
+                code = _mutmut(stage, [f"{module}.*" for module in chosen])
         print(f"mutmut finished in {time.monotonic() - started:.0f} s (exit {code})")
         return code or _report(modules)
     return _report(options.modules or None)
 
 
-def _mutmut(names: list[str]) -> int:
+def _mutmut(stage: Path, names: list[str]) -> int:
     """`mutmut run` in the staged copy: every mutant without a result, or these (patterns allowed)."""
     # Tests that start `python -m articlectl` find the mutated packages too. The folders
     # must exist before Python starts: it remembers a missing sys.path entry as empty.
-    path = os.pathsep.join(str(STAGE / "mutants" / folder) for folder in ("src", "."))
-    (STAGE / "mutants" / "src").mkdir(parents=True, exist_ok=True)
+    path = os.pathsep.join(str(stage / "mutants" / folder) for folder in ("src", "."))
+    (stage / "mutants" / "src").mkdir(parents=True, exist_ok=True)
     return subprocess.run(
         [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
-        cwd=STAGE,
+        cwd=stage,
         env=os.environ | {"PYTHONPATH": path, "POWERTOOLS_LOG_LEVEL": "CRITICAL"},
         check=False,
     ).returncode
 
 
-def _results() -> dict[str, dict[str, int | None]]:
-    """mutmut's exit code for each mutant, by module."""
+def _results(stage: Path | None = None) -> dict[str, dict[str, int | None]]:
+    """mutmut's exit code for each mutant, by module, of one tier's stage or of all."""
     found = {}
-    for meta in sorted((STAGE / "mutants" / "src").rglob("*.py.meta")):
-        module = ".".join(meta.relative_to(STAGE / "mutants" / "src").with_suffix("").with_suffix("").parts)
-        found[module.removesuffix(".__init__")] = json.loads(meta.read_text())["exit_code_by_key"]
+    for tier_stage in [stage] if stage else [STAGES / name for name in TIERS]:
+        for meta in sorted((tier_stage / "mutants" / "src").rglob("*.py.meta")):
+            relative = meta.relative_to(tier_stage / "mutants")
+            module = ".".join(relative.relative_to("src").with_suffix("").with_suffix("").parts)
+            if _tier_of(module) == tier_stage.name:
+                found[module.removesuffix(".__init__")] = json.loads(meta.read_text())["exit_code_by_key"]
     return found
 
 
-def _survivors() -> list[str]:
+def _tier_of(module: str) -> str | None:
+    return next((name for name, tier in TIERS.items() if tier.holds(module)), None)
+
+
+def _survivors(stage: Path) -> list[str]:
     equivalents = _equivalents()
     return [
-        name for codes in _results().values() for name, code in codes.items() if code == 0 and name not in equivalents
+        name
+        for codes in _results(stage).values()
+        for name, code in codes.items()
+        if code == 0 and name not in equivalents
     ]
 
 
@@ -156,35 +216,39 @@ def _changed_modules(base: str) -> list[str]:
     return sorted({module for path in changed + untracked if (module := _module_of(path)) and (ROOT / path).exists()})
 
 
-def _stage(selected_tests: list[str]) -> None:
-    """The layout mutmut expects: the packages under src/, tests and their data beside them.
+def _stage(tier_name: str, tier: Tier) -> Path:
+    """The layout mutmut expects, for one tier: the packages under src/, tests and their data beside them.
 
     A source file that changed since the last run is copied again and its
     mutants dropped, so mutmut makes them anew; the others keep their results.
     """
+    stage = STAGES / tier_name
     for package, folder in PACKAGES.items():
         for path in (ROOT / folder).rglob("*.py"):
             relative = Path("src") / package / path.relative_to(ROOT / folder)
-            staged = STAGE / relative
+            staged = stage / relative
+            other_tier = not tier.holds(".".join(relative.with_suffix("").parts[1:]).removesuffix(".__init__"))
+            if other_tier and (stage / "mutants" / f"{relative}.meta").exists():
+                staged.unlink(missing_ok=True)  # mutated before this tier existed: made a plain copy again
             if staged.exists() and filecmp.cmp(path, staged, shallow=False):
                 continue
             staged.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, staged)
-            for stale in (STAGE / "mutants" / relative, STAGE / "mutants" / f"{relative}.meta"):
+            for stale in (stage / "mutants" / relative, stage / "mutants" / f"{relative}.meta"):
                 stale.unlink(missing_ok=True)
-    tests = STAGE / "tests"
+    tests = stage / "tests"
     if tests.exists():
         shutil.rmtree(tests)
     shutil.copytree(ROOT / "tests", tests, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ALSO_COPY:
-        source, target = ROOT / name, STAGE / name
+        source, target = ROOT / name, stage / name
         if source.is_dir():
             shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target)
-    selection = ", ".join(f'"{path}"' for path in selected_tests)
+    selection = ", ".join(f'"{path}"' for path in tier.tests)
     ignored = ", ".join([*(f'"--ignore={path}"' for path in LEFT_OUT), *(f'"--deselect={t}"' for t in DESELECTED)])
-    (STAGE / "pyproject.toml").write_text(
+    (stage / "pyproject.toml").write_text(
         f"""[tool.pytest.ini_options]
 pythonpath = [".", "src"]
 addopts = "-p no:cacheprovider --hypothesis-seed=0"
@@ -193,11 +257,13 @@ markers = ["e2e: starts the local stack as a subprocess"]
 
 [tool.mutmut]
 source_paths = ["src"]
+only_mutate = [{", ".join(f'"{pattern}"' for pattern in tier.sources)}]
 also_copy = [{", ".join(f'"{name}"' for name in ALSO_COPY)}]
 pytest_add_cli_args_test_selection = [{selection}]
 pytest_add_cli_args = [{ignored}]
 """
     )
+    return stage
 
 
 def _equivalents() -> dict[str, str]:
@@ -225,7 +291,7 @@ def _report(modules: list[str] | None) -> int:
                 counts["equivalent"] += 1
             elif code == 0:
                 counts["survived"] += 1
-                survivors.append(name)
+                survivors.append(f"{name}  ({_tier_of(module)})")
             elif code is None:
                 counts["not run"] += 1
             else:
@@ -252,7 +318,7 @@ def _report(modules: list[str] | None) -> int:
         f"{total['other'] + total['not run']:>6} {total['killed'] / max(1, total['killed'] + total['survived']):>7.0%}"
     )
     if survivors:
-        print(f"\nSurvivors ({len(survivors)}; `cd .mutation && ../.venv/bin/mutmut show NAME` shows one):")
+        print(f"\nSurvivors ({len(survivors)}; `cd .mutation/TIER && ../../.venv/bin/mutmut show NAME` shows one):")
         for name in survivors:
             print(f"  {name}")
     if below:
