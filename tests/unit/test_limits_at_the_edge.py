@@ -9,7 +9,7 @@ import pytest
 
 from article_feed.domain.identity import MAX_ID_LENGTH
 from article_feed.domain.model import MAX_KEY_TEXT_BYTES, MAX_RELATED, MAX_TITLE_LENGTH, MAX_TOPICS
-from article_feed.domain.text import MAX_SAFE_INTEGER
+from article_feed.domain.text import MAX_SAFE_INTEGER, shown
 from article_feed.parsing.checks import check_article
 from tests.corpus import render
 
@@ -77,5 +77,12 @@ def test_an_id_at_its_length_limit_is_accepted_and_one_longer_is_refused() -> No
     data = render(BASE, "")
     assert check_article(f"in/{'y' * MAX_ID_LENGTH}.md", data, max_bytes=1 << 20).errors == []
     refused = check_article(f"in/{'y' * (MAX_ID_LENGTH + 1)}.md", data, max_bytes=1 << 20)
-    assert [error.loc for error in refused.errors] == ["key"]
+    assert [error.model_dump(exclude_none=True) for error in refused.errors] == [
+        {
+            "loc": "key",
+            "msg": f"the file name (the article id) must be 1-{MAX_ID_LENGTH} characters of A-Z a-z 0-9 _ . - "
+            "(not . or ..)",
+            "value": shown("y" * (MAX_ID_LENGTH + 1)),
+        }
+    ]
     assert refused.article is None
