@@ -3,6 +3,8 @@ weak, lists, `*`), the gzip threshold, and a 503 when the store cannot be reache
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from botocore.exceptions import EndpointConnectionError
@@ -12,6 +14,9 @@ from articlectl.lambdas import LocalContext, proxy_event
 from tests.corpus import EXAMPLE
 from tests.support.api import answer_of
 from tests.support.aws import on_aws_calls
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 KEY = "articles/2020/000_1ad303c2d0458c2b.txt"
 ARTICLE = "/articles/000_1ad303c2d0458c2b"
@@ -96,7 +101,8 @@ def _sized_app(size: int) -> APIGatewayRestResolver:
 @pytest.mark.parametrize(("size", "gzipped"), [(GZIP_MIN_BYTES - 1, False), (GZIP_MIN_BYTES, True)])
 def test_bodies_from_the_threshold_on_are_gzipped(size, gzipped) -> None:
     event = proxy_event("GET", "/sized", [("Accept-Encoding", "gzip, br")], b"")
-    answer = answer_of(_sized_app(size).resolve(event, LocalContext("ApiFunction")))
+    context = cast("LambdaContext", LocalContext("ApiFunction"))  # what Lambda passes, locally
+    answer = answer_of(_sized_app(size).resolve(event, context))
     assert answer.status == 200
     assert (answer.headers.get("content-encoding") == "gzip") is gzipped
     assert answer.body == b"x" * size

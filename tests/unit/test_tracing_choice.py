@@ -28,6 +28,6 @@ def test_the_handler_is_wrapped_by_tracer_only_when_tracing_is_on(monkeypatch, s
 
     if traced:
         assert wrapped is not _handler
-        assert wrapped.__wrapped__ is _handler  # Tracer's capture_lambda_handler
+        assert getattr(wrapped, "__wrapped__", None) is _handler  # Tracer's capture_lambda_handler
     else:
         assert wrapped is _handler
