@@ -1,0 +1,42 @@
+"""What the API may show of a stored article: never `secured`, at any depth, and
+lists without the detail-only fields; and the sequencer's sortable form."""
+
+from __future__ import annotations
+
+from article_feed.domain.records import sequencer_order
+from article_feed.domain.views import public, summary_view
+
+DOCUMENT = {
+    "title": "T",
+    "secured": {"token": "s3cr3t"},
+    "provider": {"name": "P", "secured": "x", "images": [{"url": "/l.png", "secured": 1}]},
+    "related": [{"title": "R", "webUrl": "https://e.com/r", "secured": True}],
+    "body": "text",
+    "tags": ["a", "b"],
+}
+
+
+def test_public_drops_secured_at_every_depth_and_keeps_everything_else() -> None:
+    assert public(DOCUMENT) == {
+        "title": "T",
+        "provider": {"name": "P", "images": [{"url": "/l.png"}]},
+        "related": [{"title": "R", "webUrl": "https://e.com/r"}],
+        "body": "text",
+        "tags": ["a", "b"],
+    }
+    assert public([{"secured": 1, "a": [{"secured": 2, "b": 3}]}]) == [{"a": [{"b": 3}]}]
+
+
+def test_a_summary_has_neither_the_detail_fields_nor_secured() -> None:
+    assert summary_view(DOCUMENT) == {
+        "title": "T",
+        "provider": {"name": "P", "images": [{"url": "/l.png"}]},
+        "tags": ["a", "b"],
+    }
+
+
+def test_the_sequencer_order_is_upper_case_hex_padded_with_zeros() -> None:
+    assert sequencer_order("0a1") == "0A1" + "0" * 61
+    assert sequencer_order("0a1") == sequencer_order("0A1")
+    assert sequencer_order(None) == sequencer_order("") == ""
+    assert sequencer_order("0A") < sequencer_order("0A1") < sequencer_order("0B")
