@@ -1,5 +1,5 @@
 """What the API may show of a stored article: never `secured`, at any depth, and
-lists without the detail-only fields; and the sequencer's sortable form."""
+lists without the detail-only fields; moments in UTC; the sequencer's sortable form."""
 
 from __future__ import annotations
 
@@ -40,3 +40,19 @@ def test_the_sequencer_order_is_upper_case_hex_padded_with_zeros() -> None:
     assert sequencer_order("0a1") == sequencer_order("0A1")
     assert sequencer_order(None) == sequencer_order("") == ""
     assert sequencer_order("0A") < sequencer_order("0A1") < sequencer_order("0B")
+
+
+def test_moments_are_served_in_utc_whatever_the_host_zone(monkeypatch) -> None:
+    import time
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from article_feed.domain.utc import format_utc
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # a host that is not on UTC
+    time.tzset()
+    try:
+        assert format_utc(datetime(2020, 1, 1, 12, tzinfo=UTC)) == "2020-01-01T12:00:00Z"
+        assert format_utc(datetime(2020, 1, 1, 9, 30, tzinfo=timezone(timedelta(hours=-5)))) == "2020-01-01T14:30:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
