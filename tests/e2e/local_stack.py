@@ -95,4 +95,11 @@ def running_stack(folder: Path) -> Iterator[RunningStack]:
             yield stack
         finally:
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=60)  # once over 30 s in a full `make test` on 2 busy cores
+            except subprocess.TimeoutExpired:
+                process.kill()
+                tail = log_path.read_text()[-3000:]
+                raise AssertionError(
+                    f"articlectl dev did not stop within 60 s of Ctrl-C; its log ends:\n{tail}"
+                ) from None
