@@ -109,7 +109,7 @@ def test_non_article_keys_are_ignored(stack, upload) -> None:
     assert stack.items() == []
 
 
-def shown(errors: list[dict[str, object]]) -> list[dict[str, object]]:
+def without_nulls(errors: list[dict[str, object]]) -> list[dict[str, object]]:
     return [{name: value for name, value in error.items() if value is not None} for error in errors]
 
 
@@ -132,7 +132,7 @@ def test_the_configured_prefix_and_size_limit_are_what_ingest_applies(
 
     assert result == {"outcomes": {"accepted": 1, "rejected": 1, "ignored": 2}}
     assert ingestion(stack, "articles/at-the-limit.txt")["status"] == "accepted"
-    assert shown(ingestion(stack, "articles/one-past.txt")["errors"]) == [
+    assert without_nulls(ingestion(stack, "articles/one-past.txt")["errors"]) == [
         {
             "loc": "(file)",
             "msg": f"file is larger than the limit of {len(article)} bytes",
@@ -154,6 +154,6 @@ def test_without_the_size_in_the_event_the_limit_holds_on_what_is_read(stack, in
         ingest_handler.lambda_handler({"Records": [s3_record(key)]}, LocalContext("IngestFunction"))  # no `size`
 
     assert ingestion(stack, "a/at-the-limit.txt")["status"] == "accepted"
-    assert shown(ingestion(stack, "a/one-past.txt")["errors"]) == [
+    assert without_nulls(ingestion(stack, "a/one-past.txt")["errors"]) == [
         {"loc": "(file)", "msg": f"file is larger than the limit of {len(article)} bytes"}
     ]

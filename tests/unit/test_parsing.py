@@ -64,7 +64,9 @@ def test_topics_are_trimmed_and_deduplicated() -> None:
 
 
 def test_sequencer_rule_pads_the_shorter_with_zeros() -> None:
-    assert sequencer_order("0A") < sequencer_order("0A1")
+    assert sequencer_order("0A") < sequencer_order("0A1") < sequencer_order("0B")
+    assert sequencer_order("0a1") == sequencer_order("0A1") == "0A1" + "0" * 61  # upper case, zero-padded
+    assert sequencer_order(None) == sequencer_order("") == ""
     assert is_later("00B", "00AFF")
     assert not is_later("00A1", "00A1")
     assert is_later("00A1", None)

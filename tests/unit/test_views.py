@@ -1,9 +1,8 @@
 """What the API may show of a stored article: never `secured`, at any depth, and
-lists without the detail-only fields; moments in UTC; the sequencer's sortable form."""
+lists without the detail-only fields; and moments in UTC."""
 
 from __future__ import annotations
 
-from article_feed.domain.records import sequencer_order
 from article_feed.domain.views import public, summary_view
 
 DOCUMENT = {
@@ -33,13 +32,6 @@ def test_a_summary_has_neither_the_detail_fields_nor_secured() -> None:
         "provider": {"name": "P", "images": [{"url": "/l.png"}]},
         "tags": ["a", "b"],
     }
-
-
-def test_the_sequencer_order_is_upper_case_hex_padded_with_zeros() -> None:
-    assert sequencer_order("0a1") == "0A1" + "0" * 61
-    assert sequencer_order("0a1") == sequencer_order("0A1")
-    assert sequencer_order(None) == sequencer_order("") == ""
-    assert sequencer_order("0A") < sequencer_order("0A1") < sequencer_order("0B")
 
 
 def test_moments_are_served_in_utc_whatever_the_host_zone(monkeypatch) -> None:
