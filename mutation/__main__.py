@@ -156,11 +156,15 @@ def _results(stage: Path | None = None) -> dict[str, dict[str, int | None]]:
     found = {}
     for tier_stage in [stage] if stage else [STAGES / name for name in TIERS]:
         for meta in sorted((tier_stage / "mutants" / "src").rglob("*.py.meta")):
-            relative = meta.relative_to(tier_stage / "mutants")
-            module = ".".join(relative.relative_to("src").with_suffix("").with_suffix("").parts)
+            module = _module_at(meta.relative_to(tier_stage / "mutants" / "src").with_suffix(""))
             if _tier_of(module) == tier_stage.name:
-                found[module.removesuffix(".__init__")] = json.loads(meta.read_text())["exit_code_by_key"]
+                found[module] = json.loads(meta.read_text())["exit_code_by_key"]
     return found
+
+
+def _module_at(relative: Path) -> str:
+    """The module a source file under src/ holds: `article_feed/domain/__init__.py` → `article_feed.domain`."""
+    return ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
 
 
 def _tier_of(module: str) -> str | None:
@@ -227,7 +231,7 @@ def _stage(tier_name: str, tier: Tier) -> Path:
         for path in (ROOT / folder).rglob("*.py"):
             relative = Path("src") / package / path.relative_to(ROOT / folder)
             staged = stage / relative
-            other_tier = not tier.holds(".".join(relative.with_suffix("").parts[1:]).removesuffix(".__init__"))
+            other_tier = not tier.holds(_module_at(relative.relative_to("src")))
             if other_tier and (stage / "mutants" / f"{relative}.meta").exists():
                 staged.unlink(missing_ok=True)  # mutated before this tier existed: made a plain copy again
             if staged.exists() and filecmp.cmp(path, staged, shallow=False):
