@@ -14,6 +14,8 @@ under moto, at seconds per mutant.
     python -m mutation            mutants of the core modules changed since main
     python -m mutation --all      the whole core: what has no result yet, then earlier survivors
                                   (docs/reliability.md has the time of a run from scratch)
+    python -m mutation --all --tier integration   the same for one tier
+    python -m mutation --jobs 1 …                 one mutant at a time (default: 2, the cores here)
     python -m mutation MODULE…    these modules (e.g. article_feed.domain.identity)
     python -m mutation --report   the last results, without running
 
@@ -50,8 +52,17 @@ PACKAGES = {
 ALSO_COPY = ["articlectl", "events", "samples", "template.yaml", ".pre-commit-hooks.yaml"]
 # Tests that run code in another process (mutants are invisible there) or start the local stack.
 LEFT_OUT = ["tests/e2e", "tests/unit/test_handler_imports.py", "tests/unit/test_deployment_package.py"]
-# Tests that run a command in another folder, where mutated code cannot find mutmut's settings.
-DESELECTED = ["tests/integration/test_cli.py::test_the_pre_commit_hook_checks_a_content_repository"]
+# Tests that run a command in another folder, where mutated code cannot find mutmut's settings;
+# and the scale tests (a 500-upload burst, 1,000-article budgets, generated round trips through
+# the API), a minute or more of each surviving mutant's time for what smaller tests also check.
+DESELECTED = [
+    "tests/integration/test_cli.py::test_the_pre_commit_hook_checks_a_content_repository",
+    "tests/integration/test_convergence.py::test_burst_of_500_uploads_with_duplicates_and_reordering_converges",
+    "tests/integration/test_api_cost.py::test_lists_query_and_read_about_limit_items[1000]",
+    "tests/integration/test_api_cost.py::test_a_rare_match_over_several_lists_walks_short_pages_to_exactly_the_matches",
+    "tests/integration/test_api_cost.py::test_a_search_page_reads_within_its_budget_at_1000_articles",
+    "tests/integration/test_round_trip_properties.py",
+]
 GOAL = 0.85
 
 
@@ -104,6 +115,8 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help="dotted module names (default: those changed since main)")
     parser.add_argument("--all", action="store_true", help="the whole core")
     parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--tier", choices=TIERS, help="only this tier's modules")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default: 2)")
     parser.add_argument("--base", default="main", help="the branch changes are counted from (default: main)")
     options = parser.parse_args()
 
@@ -116,7 +129,7 @@ def main() -> int:
         print(f"Mutating {len(modules)} module(s): {', '.join(modules)}", flush=True)
         code = 0
         for name, tier in TIERS.items():
-            chosen = [module for module in modules if tier.holds(module)]
+            chosen = [module for module in modules if tier.holds(module) and options.tier in (None, name)]
             if not chosen or code:
                 continue
             stage = _stage(name, tier)
@@ -126,25 +139,25 @@ def main() -> int:
                 # it has none for (new, or of a file that changed); then the survivors of
                 # earlier runs are tried again, since the tests may have changed since.
                 earlier_survivors = _survivors(stage)
-                code = _mutmut(stage, [])
+                code = _mutmut(stage, [], options.jobs)
                 if code == 0 and earlier_survivors:
                     print(f"Trying the {len(earlier_survivors)} earlier survivors again", flush=True)
-                    code = _mutmut(stage, earlier_survivors)
+                    code = _mutmut(stage, earlier_survivors, options.jobs)
             else:
-                code = _mutmut(stage, [f"{module}.*" for module in chosen])
+                code = _mutmut(stage, [f"{module}.*" for module in chosen], options.jobs)
         print(f"mutmut finished in {time.monotonic() - started:.0f} s (exit {code})")
         return code or _report(modules)
     return _report(options.modules or None)
 
 
-def _mutmut(stage: Path, names: list[str]) -> int:
+def _mutmut(stage: Path, names: list[str], jobs: int) -> int:
     """`mutmut run` in the staged copy: every mutant without a result, or these (patterns allowed)."""
     # Tests that start `python -m articlectl` find the mutated packages too. The folders
     # must exist before Python starts: it remembers a missing sys.path entry as empty.
     path = os.pathsep.join(str(stage / "mutants" / folder) for folder in ("src", "."))
     (stage / "mutants" / "src").mkdir(parents=True, exist_ok=True)
     return subprocess.run(
-        [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *names],
         cwd=stage,
         env=os.environ | {"PYTHONPATH": path, "POWERTOOLS_LOG_LEVEL": "CRITICAL"},
         check=False,

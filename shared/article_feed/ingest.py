@@ -9,7 +9,7 @@ is retried: a transient failure is never recorded as a rejection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -169,7 +169,7 @@ def _store_fetched(
     identity = {"etag": event.etag or fetched.etag, "version_id": event.version_id or fetched.version_id}
     parsed = check_article(event.key, fetched.data, max_bytes=settings.max_bytes)
     warnings = {"warnings": parsed.warnings, "warning_count": parsed.warning_total}
-    if not parsed.is_valid or parsed.article is None:
+    if parsed.article is None:  # a file has an article only when it has no errors
         return _reject(store, applying, parsed.errors, error_count=parsed.error_total, **warnings, **identity)
     ingested_at = _now()
     record = applying.record("accepted", **warnings, **identity)
@@ -201,7 +201,6 @@ def _ingest_removed(
     last = ordering.record if ordering else None
     if last and last.status == "accepted" and current.version_id and last.version_id == current.version_id:
         return IngestResult("unchanged", event.key, applying.article_id)
-    current_version = ObjectEvent(event.bucket, event.key, True, applying.sequencer, None, None, current.version_id)
-    return _store_fetched(
-        _Applying(current_version, applying.article_id, applying.sequencer, applying.carried), current, store, settings
-    )
+    # What S3 holds now is applied as if this event had created it (its time, its sequencer).
+    current_version = replace(event, etag=None, version_id=current.version_id)
+    return _store_fetched(replace(applying, event=current_version), current, store, settings)

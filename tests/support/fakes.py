@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from article_feed.domain.errors import ArticleConflict, StaleEvent
+from article_feed.domain.errors import ArticleConflict, StaleEvent, StoreRefused
 from article_feed.domain.records import sequencer_order
 from article_feed.domain.urls import canonical_url
 from article_feed.ingest import FetchedObject
@@ -24,23 +24,36 @@ class FakeOrdering:
 
 @dataclass
 class FakeStore:
-    """The ingest port: records by key, articles by id (with their key and URL), URL claims."""
+    """The ingest port: records by key, articles by id (with their key and URL), URL claims.
+
+    It also keeps what each write was told (`ingested_at`, `carried`), and can be made
+    to refuse: the next `refused_records` records, or every article with `refuse_articles`.
+    """
 
     records: dict[str, IngestionRecord] = field(default_factory=dict)
     articles: dict[str, tuple[str, Article, str]] = field(default_factory=dict)  # id -> (key, article, body)
     claims: dict[str, str] = field(default_factory=dict)  # canonical webUrl -> id
+    ingested_at: dict[str, str] = field(default_factory=dict)  # id -> the moment save_article was given
+    carried: dict[str, bool] = field(default_factory=dict)  # key -> the flag its last record came with
+    refused_records: int = 0
+    refuse_articles: Exception | None = None
+    records_unreadable: bool = False  # get_ordering knows the sequencer but not the record
 
     def get_ordering(self, key: str) -> FakeOrdering | None:
         record = self.records.get(key)
-        return FakeOrdering(record.sequencer, record) if record else None
+        return FakeOrdering(record.sequencer, None if self.records_unreadable else record) if record else None
 
     def _record(self, record: IngestionRecord, carried: bool) -> None:
+        if self.refused_records:
+            self.refused_records -= 1
+            raise StoreRefused("the record was refused")
         previous = self.records.get(record.key)
         if previous and previous.sequencer and record.sequencer:
             older = sequencer_order(previous.sequencer), sequencer_order(record.sequencer)
             if older[0] > older[1] or (older[0] == older[1] and not carried):
                 raise StaleEvent
         self.records[record.key] = record
+        self.carried[record.key] = carried
 
     def save_record(self, record: IngestionRecord, *, carried: bool = False) -> None:
         self._record(record, carried)
@@ -48,6 +61,8 @@ class FakeStore:
     def save_article(
         self, article: Article, body: str, record: IngestionRecord, ingested_at: str, *, carried: bool = False
     ) -> None:
+        if self.refuse_articles:
+            raise self.refuse_articles
         article_id = record.article_id or ""
         holder = self.articles.get(article_id)
         if holder and holder[0] != record.key:
@@ -59,6 +74,7 @@ class FakeStore:
         if holder:
             self.claims.pop(canonical_url(holder[1].web_url), None)
         self.articles[article_id] = (record.key, article, body)
+        self.ingested_at[article_id] = ingested_at
         self.claims[canonical_url(article.web_url)] = article_id
 
     def delete_article(self, article_id: str, record: IngestionRecord, *, carried: bool = False) -> None:
@@ -71,9 +87,10 @@ class FakeStore:
 
 @dataclass
 class FakeObjects:
-    """The object reader port: a bucket of keys, each with its versions (the last is current)."""
+    """The object reader port: one bucket of keys, each with its versions (the last is current)."""
 
     versions: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
+    bucket: str = "articles"
 
     def put(self, key: str, data: bytes) -> str:
         version = f"v{sum(len(kept) for kept in self.versions.values()) + 1}"
@@ -87,7 +104,7 @@ class FakeObjects:
             self.versions[key] = [kept for kept in self.versions.get(key, []) if kept[0] != version]
 
     def read(self, bucket: str, key: str, version_id: str | None, max_bytes: int) -> FetchedObject | None:
-        kept = self.versions.get(key) or []
+        kept = (self.versions.get(key) or []) if bucket == self.bucket else []
         found = [item for item in kept if version_id in (None, item[0])]
         if not found:
             return None
