@@ -455,10 +455,9 @@ def _summary_bytes(data: bytes) -> int:
 
 
 def test_a_front_matter_at_the_summary_limit_is_stored_and_one_byte_more_is_not(stack, upload) -> None:
-    from article_feed.domain.limits import MAX_SUMMARY_BYTES
-    from article_feed.parsing.checks import _SUMMARY_RESERVE
+    from article_feed.parsing.checks import MAX_FRONT_MATTER_SUMMARY_BYTES
 
-    limit = MAX_SUMMARY_BYTES - _SUMMARY_RESERVE
+    limit = MAX_FRONT_MATTER_SUMMARY_BYTES
     length = limit - _summary_bytes(article(excerpt="x")) + 1  # one byte per ASCII character of the excerpt
     at, past = article(excerpt="x" * length), article(webUrl="https://news.example.com/b", excerpt="x" * (length + 1))
     assert _summary_bytes(at) == limit

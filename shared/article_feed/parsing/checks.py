@@ -19,7 +19,7 @@ from article_feed.parsing.rejection import FILE_LOC, FRONT_MATTER_LOC
 
 # The summary is stored with the object key (at most 1,024 bytes) and a time,
 # which `validate` does not know: it checks the rest against what remains.
-_SUMMARY_RESERVE = 1100
+MAX_FRONT_MATTER_SUMMARY_BYTES = MAX_SUMMARY_BYTES - 1100
 
 
 def check_article(key: str, data: bytes, *, max_bytes: int) -> ParsedFile:
@@ -54,12 +54,12 @@ def _storable(parsed: ParsedFile) -> ParsedFile:
             )
         )
     summary = len(json.dumps(summary_view(document), ensure_ascii=False).encode())
-    if summary > MAX_SUMMARY_BYTES - _SUMMARY_RESERVE:
+    if summary > MAX_FRONT_MATTER_SUMMARY_BYTES:
         errors.append(
             Diagnostic(
                 loc=FRONT_MATTER_LOC,
                 msg=f"the article without related, body and secured is larger than "
-                f"{MAX_SUMMARY_BYTES - _SUMMARY_RESERVE} bytes as JSON ({summary}); "
+                f"{MAX_FRONT_MATTER_SUMMARY_BYTES} bytes as JSON ({summary}); "
                 "shorten the excerpt or the unknown fields",
             )
         )
