@@ -3,6 +3,7 @@ positions a cursor may hold, and the list use case on a fake reader."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -87,6 +88,7 @@ class FakeReader:
         return []
 
     def list_page(self, request: ListRequest, limit: int, start: dict[str, str] | None) -> tuple[list[Any], Any]:
+        assert start is None or isinstance(start, dict), start  # the port's contract: a position or None
         self.requests.append(request)
         if start and start.get("id") not in self.ids:
             raise InvalidCursor("cursor does not belong to this query")
@@ -290,3 +292,84 @@ def test_a_signed_cursor_of_the_wrong_shape_is_not_valid(content) -> None:
     with pytest.raises(InvalidCursor) as raised:
         decode_cursor(f"{payload}.{signature.rstrip('=')}", "Q", SECRET)
     assert str(raised.value) == "cursor is not valid"
+
+
+def test_a_search_pages_through_the_matches_only_with_cursors_of_its_own() -> None:
+    reader = FakeReader(["robots-c", "cats", "robots-b", "robots-a"])
+    first = list_articles(reader, ArticleQuery(q="Robots", topic=("AI",), limit=2), SECRET)
+    assert first.items == [{"id": "robots-c"}, {"id": "robots-b"}] and first.next_cursor
+    assert reader.requests[-1] == ListRequest(topic=("AI",))
+    # Another spelling of the same words resumes it; other words, or no words, refuse it.
+    rest = list_articles(reader, ArticleQuery(q="robots", topic=("ai",), limit=2, cursor=first.next_cursor), SECRET)
+    assert rest.items == [{"id": "robots-a"}] and rest.next_cursor is None
+    for other in (ArticleQuery(q="cats", topic=("AI",), limit=2), ArticleQuery(topic=("AI",), limit=2)):
+        with pytest.raises(BadParameter, match=r"^cursor: cursor belongs to a different query"):
+            list_articles(reader, replace(other, cursor=first.next_cursor), SECRET)
+
+
+def test_a_search_cursor_is_the_same_after_a_deploy() -> None:
+    page = list_articles(FakeReader(["robots-b", "robots-a"]), ArticleQuery(q="robots", limit=1), SECRET)
+    assert page.next_cursor == SEARCH_CURSOR
+
+
+# The cursor of the first page of `q=robots&limit=1` above, as clients hold it.
+SEARCH_CURSOR = "eyJwIjp7ImlkIjoicm9ib3RzLWIifSwicSI6IjBlODNmMzdkOGM5OTJjNjIifQ.cPTj82hclEDdkMOViF4p8vWa"
+
+
+def test_cursors_round_trip_whatever_their_length() -> None:
+    from article_feed.domain.cursor import decode_cursor, encode_cursor
+
+    for size in range(60):  # every length of base64 text, ending in every character
+        position = {"id": "x" * size, "n": str(size)}
+        assert decode_cursor(encode_cursor(position, "owner", SECRET), "owner", SECRET) == position
+
+
+def test_unknown_fields_are_named_in_the_message() -> None:
+    from article_feed.domain.views import SUMMARY_FIELDS
+
+    with pytest.raises(BadParameter) as raised:
+        list_articles(FakeReader([]), ArticleQuery(fields=("custom", "other", "title")), SECRET)
+    assert str(raised.value) == f"fields: custom, other is not a summary field; use {', '.join(SUMMARY_FIELDS)}"
+
+
+@pytest.mark.parametrize(
+    ("query", "bounds"),
+    [
+        (ArticleQuery(from_="2020-01-01", to="2020-01-02"), ("2020-01-01T00:00:00Z", "2020-01-02T23:59:59.999999Z")),
+        (ArticleQuery(from_="2020-01-01T10:00:00"), ("2020-01-01T10:00:00Z", None)),  # no zone: UTC
+        (ArticleQuery(to=" 2020-01-01T10:00:00+05:00 "), (None, "2020-01-01T05:00:00Z")),
+        (
+            ArticleQuery(from_="2020-01-01T10:00:00Z", to="2020-01-01T10:00:00Z"),  # one moment: allowed
+            ("2020-01-01T10:00:00Z", "2020-01-01T10:00:00Z"),
+        ),
+    ],
+)
+def test_time_bounds_are_utc_whatever_the_host_zone(monkeypatch, query, bounds) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        reader = FakeReader([])
+        list_articles(reader, query, SECRET)
+        assert (reader.requests[0].lower, reader.requests[0].upper) == bounds
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (ArticleQuery(from_="2020-02-30"), "from: '2020-02-30' is not an ISO 8601 date or date-time"),
+        (
+            ArticleQuery(to="0001-01-01T00:00:00+05:00"),
+            "to: '0001-01-01T00:00:00+05:00' is out of range once converted to UTC",
+        ),
+        (ArticleQuery(from_="2020-01-01T10:00:01Z", to="2020-01-01T10:00:00Z"), "from: must not be later than to"),
+    ],
+)
+def test_a_bad_time_range_says_what_is_wrong(query, message) -> None:
+    with pytest.raises(BadParameter) as raised:
+        list_articles(FakeReader([]), query, SECRET)
+    assert str(raised.value) == message
