@@ -19,6 +19,8 @@ DEEP = "msg", "front matter is nested more than 32 levels deep"
 NOT_FINITE = "must be a finite number (NaN and infinities are not JSON)"
 AS_TEXT = "cannot be served as JSON: write it as text"
 
+LONG_PAD = "pad:\n" + "  - a\n" * 1000  # lines 5-1005
+
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     # The root mapping and 32 lists: 33 containers. The 32nd `[` is at column 3 + 32.
     "nested past the limit": (
@@ -95,6 +97,34 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "column": 2,
         },
     ),
+    "YAML syntax error without a context": (
+        "a: b: c\n",
+        {
+            "loc": "(front matter)",
+            "msg": "YAML syntax error: mapping values are not allowed in this context",
+            "line": 5,
+            "column": 5,
+        },
+    ),
+    # Long files (checked by events before they are composed) give the same diagnostics.
+    "YAML syntax error, long file": (
+        LONG_PAD + "title2: [\n",
+        {
+            "loc": "(front matter)",
+            "msg": "YAML syntax error: while parsing a flow node, did not find expected node content",
+            "line": 1007,
+            "column": 1,
+        },
+    ),
+    "a control character, long file": (
+        LONG_PAD + "x: a\x07b\n",
+        {
+            "loc": "(front matter)",
+            "msg": "YAML syntax error: unacceptable character #x0007: control characters are not allowed",
+            "line": 1006,
+            "column": 5,
+        },
+    ),
     "a control character": (
         "x: a\x07b\n",
         {
@@ -134,6 +164,26 @@ def test_nesting_at_the_limit_is_accepted_in_short_and_long_files() -> None:
     for padding in ("", "pad:\n" + "  - a\n" * 600):  # the second is checked by events first
         parsed = parse_article_file((HEAD + "x: " + "[" * 31 + "]" * 31 + "\n" + padding + "---\n").encode())
         assert parsed.errors == []
+
+
+@pytest.mark.parametrize(
+    "deep",
+    [
+        "x: " + "[" * 32 + "]" * 32 + "\n",
+        # Closed lists before the deep part: the depth goes down with each end, by one.
+        "x: [[[0], [0]], " + "[" * 31 + "]" * 31 + "]\n",
+    ],
+)
+def test_a_long_file_nested_too_deep_is_refused_before_it_is_composed(monkeypatch, deep) -> None:
+    """libyaml's composer recurses in C: a deep enough document would crash the process."""
+    from article_feed.parsing import safe_yaml
+
+    def composed(*_: object) -> None:
+        raise AssertionError("the composer was given a document nested too deep")
+
+    monkeypatch.setattr(safe_yaml._ArticleYamlLoader, "get_single_node", composed)
+    errors = parse_article_file((HEAD + deep + LONG_PAD + "---\n").encode()).errors
+    assert [(error.loc, error.msg) for error in errors] == [("(front matter)", DEEP[1])]
 
 
 def test_a_file_over_the_limit_shows_its_size_where_it_is_known(tmp_path) -> None:
