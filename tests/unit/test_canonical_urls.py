@@ -22,6 +22,8 @@ SAME_STORY = {
     "utm parameters": "https://news.example.com/2020/story?utm_source=x&id=7&UTM_Medium=y&page=2",
     "click ids": "https://news.example.com/2020/story?id=7&fbclid=a&gclid=b&page=2&mc_cid=c&mc_eid=d",
     "the parameters' order": "https://news.example.com/2020/story?page=2&id=7",
+    "the host's trailing dot": "https://news.example.com./2020/story?id=7&page=2",
+    "a utm parameter whose value holds =": "https://news.example.com/2020/story?id=7&utm_term=a=b&page=2",
     "all at once": "HTTP://WWW.News.Example.com:80/2020/story/?page=2&utm_campaign=z&id=7#top",
 }
 
@@ -34,7 +36,13 @@ ANOTHER_STORY = {
     "http on https's port": "http://news.example.com:443/2020/story?id=7&page=2",
     "another subdomain": "https://m.news.example.com/2020/story?id=7&page=2",
     "another path": "https://news.example.com/2021/story?id=7&page=2",
+    "a path ending in X": "https://news.example.com/2020/storyX?id=7&page=2",
 }
+
+
+def test_repeated_parameters_keep_their_order_whatever_their_values_hold() -> None:
+    assert canonical_url("https://e.com/s?b=1&a=z=1&a=b") == "e.com/s?a=z=1&a=b&b=1"
+    assert canonical_url("https://e.com/s?b=1&a=b&a=z=1") == "e.com/s?a=b&a=z=1&b=1"
 
 
 @pytest.mark.parametrize("variant", SAME_STORY)
