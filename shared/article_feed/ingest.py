@@ -201,6 +201,7 @@ def _ingest_removed(
     last = ordering.record if ordering else None
     if last and last.status == "accepted" and current.version_id and last.version_id == current.version_id:
         return IngestResult("unchanged", event.key, applying.article_id)
-    # What S3 holds now is applied as if this event had created it (its time, its sequencer).
-    current_version = replace(event, etag=None, version_id=current.version_id)
+    # What S3 holds now is applied as if this event had created it (its time, its sequencer),
+    # with the identity of the object read.
+    current_version = replace(event, etag=None, version_id=None)
     return _store_fetched(replace(applying, event=current_version), current, store, settings)

@@ -86,3 +86,22 @@ def test_an_id_at_its_length_limit_is_accepted_and_one_longer_is_refused() -> No
         }
     ]
     assert refused.article is None
+
+
+@pytest.mark.parametrize("article_id", [".", ".."])
+def test_the_ids_no_url_path_can_reach_are_refused(article_id: str) -> None:
+    from article_feed.domain.identity import id_problem
+
+    assert id_problem(article_id) is not None
+    assert id_problem(article_id * 2 + "x") is None  # dots are fine elsewhere
+
+
+def test_the_stored_form_reads_back_and_keeps_utf8_as_written() -> None:
+    import zlib
+
+    from article_feed.domain.limits import read_stored_content, stored_content
+
+    document = {"title": "Café 日本", "topics": ["AI"]}
+    stored = stored_content(document, "本文" * 1000)
+    assert read_stored_content(stored) == (document, "本文" * 1000)
+    assert ("本文" * 1000).encode() in zlib.decompress(stored)  # 3 bytes a character, not a 6-byte escape

@@ -21,6 +21,12 @@ def stored_content(document: dict[str, Any], body: str) -> bytes:
     return zlib.compress(_serialised(document, body), 6)
 
 
+def read_stored_content(content: bytes) -> tuple[dict[str, Any], str]:
+    """The document and body `stored_content` made."""
+    stored = json.loads(zlib.decompress(content))
+    return stored["article"], stored["body"]
+
+
 def stored_size_if_too_large(document: dict[str, Any], body: str) -> int | None:
     """The stored size of an article that cannot be stored, else None.
 
@@ -35,6 +41,7 @@ def stored_size_if_too_large(document: dict[str, Any], body: str) -> int | None:
 
 
 def _serialised(document: dict[str, Any], body: str) -> bytes:
+    # UTF-8 as written: escaping non-ASCII would store up to three times the bytes.
     return json.dumps({"article": document, "body": body}, ensure_ascii=False).encode()
 
 

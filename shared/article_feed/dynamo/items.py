@@ -12,7 +12,12 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import ValidationError
 
 from article_feed.domain.errors import TooLargeToStore
-from article_feed.domain.limits import MAX_STORED_DOCUMENT_BYTES, MAX_SUMMARY_BYTES, stored_content
+from article_feed.domain.limits import (
+    MAX_STORED_DOCUMENT_BYTES,
+    MAX_SUMMARY_BYTES,
+    read_stored_content,
+    stored_content,
+)
 from article_feed.domain.records import IngestionRecord, sequencer_order
 from article_feed.domain.views import public, summary_view
 from article_feed.dynamo.keys import (
@@ -54,12 +59,12 @@ class StoredArticle:
 
 
 def stored_article(item: dict[str, Any]) -> StoredArticle:
-    content = json.loads(zlib.decompress(bytes(item["doc"])))
+    document, body = read_stored_content(bytes(item["doc"]))
     return StoredArticle(
         id=item["id"],
         source_key=item["source_key"],
-        document=content["article"],
-        body=content["body"],
+        document=document,
+        body=body,
         ingested_at=item["ingested_at"],
     )
 
@@ -72,8 +77,8 @@ def served_of_image(image: dict[str, Any] | None) -> dict[str, Any] | None:
     if not image or "doc" not in image:
         return None
     raw = image["doc"]
-    content = json.loads(zlib.decompress(base64.b64decode(raw) if isinstance(raw, str) else bytes(raw)))
-    return {**public(content["article"]), "body": content["body"], "sourceKey": image.get("source_key")}
+    document, body = read_stored_content(base64.b64decode(raw) if isinstance(raw, str) else bytes(raw))
+    return {**public(document), "body": body, "sourceKey": image.get("source_key")}
 
 
 def summary_of_entry(attribute: dict[str, Any]) -> dict[str, Any]:
