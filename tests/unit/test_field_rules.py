@@ -1,0 +1,71 @@
+"""The field table's rules, each with the exact message a curator reads: URLs,
+image paths, host names, key text, topics, date-times and service fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from article_feed.parsing.checks import check_article
+
+HEAD = "---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T00:00:00Z\n"
+HOST = "must be a host name such as example.com"
+IMAGE = "must be an http(s) URL or a site-relative path starting with /"
+MOMENT = "must be an ISO 8601 date-time, e.g. 2020-03-29T15:30:00Z"
+
+
+def errors(front_matter: str) -> list[tuple[str, str]]:
+    checked = check_article("in/a.md", f"{HEAD}{front_matter}\n---\n".encode(), max_bytes=1 << 20)
+    return [(error.loc, error.msg) for error in checked.errors]
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "expected"),
+    [
+        ('images: [{url: "ftp://x"}]', [("images[0].url", IMAGE)]),
+        ('images: [{url: "//cdn.example.com/a.png"}]', [("images[0].url", IMAGE)]),  # another host, no scheme
+        ('ampWebUrl: "ftp://x"', [("ampWebUrl", "must be an http(s) URL")]),
+        ('ampWebUrl: "https://"', [("ampWebUrl", "must be an http(s) URL with a host name")]),
+        ('ampWebUrl: "http://[::1"', [("ampWebUrl", "must be an http(s) URL with a host name")]),
+        ('provider: {domain: "-a.com"}', [("provider.domain", HOST)]),
+        ('provider: {domain: "a-.com"}', [("provider.domain", HOST)]),
+        ('provider: {domain: "a..com"}', [("provider.domain", HOST)]),
+        ('provider: {domain: ".example.com"}', [("provider.domain", HOST)]),
+        ('provider: {domain: "a_b.com"}', [("provider.domain", HOST)]),
+        ('provider: {domain: "例え.jp"}', [("provider.domain", HOST)]),
+        (
+            "topics: [" + ",".join(f"t{i}" for i in range(21)) + "]",
+            [("topics", "at most 20 topics are allowed, found 21")],
+        ),
+        ("category: " + "x" * 257, [("category", "must be at most 256 bytes of UTF-8 once normalised, found 257")]),
+        ("updatedDateTime: yesterday", [("updatedDateTime", MOMENT)]),
+        ("updatedDateTime: 12345", [("updatedDateTime", MOMENT)]),  # an epoch number is almost always a typo
+        (
+            'updatedDateTime: "0001-01-01T00:00:00+05:00"',
+            [("updatedDateTime", "is out of range once converted to UTC")],
+        ),
+        ("id: mine", [("id", "is set by the service, not by the file: remove this field")]),
+    ],
+)
+def test_a_value_breaking_a_rule_is_refused_with_its_message(front_matter: str, expected) -> None:
+    assert errors(front_matter) == expected
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        'images: [{url: "/assets/logo.png"}]',  # site-relative, as real provider logos are
+        'images: [{url: "https://cdn.example.com/a.png"}]',
+        'provider: {domain: "example.com."}',  # a fully qualified name
+        'provider: {domain: "a-b.example.com"}',
+        'provider: {domain: "xn--bcher-kva.example"}',
+        "topics: [" + ",".join(f"t{i}" for i in range(20)) + "]",
+    ],
+)
+def test_a_value_within_the_rules_is_accepted(front_matter: str) -> None:
+    assert errors(front_matter) == []
+
+
+def test_a_date_alone_is_the_start_of_its_day_in_utc() -> None:
+    checked = check_article("in/a.md", f"{HEAD}updatedDateTime: 2020-01-02\n---\n".encode(), max_bytes=1 << 20)
+    assert checked.article is not None
+    assert checked.article.to_document()["updatedDateTime"] == "2020-01-02T00:00:00Z"
