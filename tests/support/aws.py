@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 import boto3
+import botocore.session
 from moto import mock_aws
 
 from article_feed.dynamo.reader import ArticleReader
 from articlectl.lambdas import LocalContext
 from articlectl.stream import StreamReader, share_stream_records_in_copies, streams_client
-from articlectl.template import create_bucket, create_event_bus, create_table
+from articlectl.template import create_bucket, create_event_bus, create_table, load_template
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -85,6 +86,25 @@ class Stack:
     def live_items(self) -> list[dict[str, Any]]:
         """Article items without counters that fell to zero (kept, never served)."""
         return [item for item in self.article_items() if item.get("n", {}).get("N") != "0"]
+
+
+def _load_once_per_process() -> None:
+    """Load botocore's service models and the template once per test process.
+
+    moto gives every test a new default boto3 session, and each new session
+    reads and parses the models again (a fifth of a second per test). The
+    loader's data never changes, so every session here shares one. `make
+    mutation` forks a test process per mutant after importing the tests: the
+    template and the models are loaded here, before it forks.
+    """
+    shared = botocore.session.create_loader()
+    botocore.session.create_loader = lambda *_: shared
+    load_template()
+    for service in ("s3", "dynamodb", "dynamodbstreams", "events"):
+        boto3.client(service, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+
+
+_load_once_per_process()
 
 
 @contextmanager
