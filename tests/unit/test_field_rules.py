@@ -69,3 +69,22 @@ def test_a_date_alone_is_the_start_of_its_day_in_utc() -> None:
     checked = check_article("in/a.md", f"{HEAD}updatedDateTime: 2020-01-02\n---\n".encode(), max_bytes=1 << 20)
     assert checked.article is not None
     assert checked.article.to_document()["updatedDateTime"] == "2020-01-02T00:00:00Z"
+
+
+def test_a_date_time_without_a_zone_is_taken_as_utc_with_a_warning_where_it_is() -> None:
+    data = (
+        "---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: 2020-01-01T10:00:00\n"
+        'related:\n  - {title: R, webUrl: "https://e.com/r", updatedDateTime: "2020-01-02 03:04:05"}\n---\n'
+    )
+    checked = check_article("in/a.md", data.encode(), max_bytes=1 << 20)
+    message = "date-time has no time zone; it is taken as UTC"
+    assert [(w.loc, w.msg, w.value, w.line, w.column) for w in checked.warnings] == [
+        ("publishedDateTime", message, "2020-01-01T10:00:00", 4, 1),
+        ("related[0].updatedDateTime", message, "2020-01-02 03:04:05", 6, 43),
+    ]
+    assert checked.article is not None
+    document = checked.article.to_document()
+    assert (document["publishedDateTime"], document["related"][0]["updatedDateTime"]) == (
+        "2020-01-01T10:00:00Z",
+        "2020-01-02T03:04:05Z",
+    )

@@ -239,6 +239,35 @@ def test_values_in_a_tagged_sequence_count_like_any_others_up_to_the_limit() -> 
     assert _built(document(49_997)) == "YAML aliases expand to more than 100000 values"
 
 
+def test_values_in_a_tagged_sequence_are_counted_one_by_one() -> None:
+    # As above, and `y` 1 + (1 + 1): in all 11 + 2n, odd, so one value more or less shows.
+    def document(n: int) -> str:
+        return f"l: &l {_zeros(n)}\ns: !!omap [a: *l]\ny: [0]\n"
+
+    assert _built(document(49_994)) == "pairs (!!omap or !!pairs) cannot be served as JSON: write it as text"  # 99,999
+    assert _built(document(49_995)) == "YAML aliases expand to more than 100000 values"  # 100,001
+
+
+def test_values_in_a_key_that_is_not_text_count_like_any_others() -> None:
+    # `m` is a mapping whose key and value are the list `l`: 1 + (1 + n) + (1 + n) = 2n + 3,
+    # checked before PyYAML builds `m` (and refuses a list as a key).
+    def document(n: int) -> str:
+        return f"l: &l {_zeros(n)}\nm:\n  ? *l\n  : *l\n"
+
+    unhashable = "YAML syntax error: while constructing a mapping, found unhashable key"
+    assert _built(document(49_998)) == unhashable  # 99,999
+    assert _built(document(49_999)) == "YAML aliases expand to more than 100000 values"  # 100,001
+
+
+def test_nesting_inside_a_key_that_is_not_text_counts_every_level() -> None:
+    # The root, `m` and k lists in its key: 2 + k containers; at most 32.
+    def document(k: int) -> str:
+        return "m:\n  ? " + "[" * k + "]" * k + "\n  : 0\n"
+
+    assert _built(document(30)) == "YAML syntax error: while constructing a mapping, found unhashable key"
+    assert _built(document(31)) == DEEP[1]
+
+
 def test_nesting_behind_a_merge_key_or_a_tag_counts_every_level() -> None:
     # The root, `m` and k lists: 2 + k containers; at most 32.
     def merged(k: int) -> str:

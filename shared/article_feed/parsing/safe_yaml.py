@@ -355,6 +355,7 @@ class _NodeBuilder:
                 else:
                     total += self.build(key_node, depth + 1)[1]
                 total += self.build(value_node, depth + 1)[1]
+        self._check_expansion(node, total)  # before PyYAML builds it: it expands aliases in keys too
         return self._pyyaml(node), total
 
     def _pyyaml(self, node: Node) -> Any:
