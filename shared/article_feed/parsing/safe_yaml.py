@@ -54,7 +54,7 @@ def _yaml_problem(error: yaml.YAMLError, front_matter: str = "") -> FileRejected
                 column=error.position - (before.rfind("\n") + 1) + 1,
             )
         )
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    mark = getattr(error, "problem_mark", None)  # PyYAML and libyaml set it on every error past the reader
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     msg = f"YAML syntax error: {context + ', ' if context else ''}{problem}"
