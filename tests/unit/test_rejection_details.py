@@ -313,6 +313,18 @@ def test_unknown_fields_are_found_at_every_depth_with_their_paths() -> None:
     ]
 
 
+def test_the_fields_searched_for_unknown_keys_are_those_that_hold_models() -> None:
+    from article_feed.domain.model import Article, Provider, _fields_holding_models
+
+    # Built afresh, not the cached answer: `make mutation` changes the code after a first use.
+    assert _fields_holding_models.__wrapped__(Article) == (
+        ("provider", "provider"),
+        ("images", "images"),
+        ("related", "related"),
+    )
+    assert _fields_holding_models.__wrapped__(Provider) == (("images", "images"),)
+
+
 def test_missing_required_fields_are_named_without_a_value() -> None:
     errors = parse_article_file(b"---\ntitle: T\n---\n").errors
     assert [error.model_dump(exclude_none=True) for error in errors] == [
