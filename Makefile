@@ -93,7 +93,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Mutation testing (not part of `make test`): the core modules changed since main;
-# MUTATION=--all for the whole core, MUTATION=article_feed.domain.identity for one module.
+# MUTATION=--all for the whole core, MUTATION="--all --tier unit" for one tier,
+# MUTATION=article_feed.domain.identity for one module.
 $(VENV)/.mutation-installed: $(STAMP) requirements-mutation.txt
 	$(BIN)/python -m pip install --quiet -r requirements-mutation.txt
 	touch $@
