@@ -88,3 +88,29 @@ def test_a_date_time_without_a_zone_is_taken_as_utc_with_a_warning_where_it_is()
         "2020-01-01T10:00:00Z",
         "2020-01-02T03:04:05Z",
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "served"),
+    [
+        ("2020-01-01T10:00:00", "2020-01-01T10:00:00Z"),  # no zone: UTC, not the host's zone
+        ("2020-01-02", "2020-01-02T00:00:00Z"),
+        ('"2020-01-01T10:00:00+05:00"', "2020-01-01T05:00:00Z"),
+        ('"2020-01-01 10:00:00-03:00"', "2020-01-01T13:00:00Z"),
+    ],
+)
+def test_date_times_are_utc_whatever_the_host_zone(monkeypatch, written: str, served: str) -> None:
+    import time
+    from datetime import timedelta
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        data = f"---\ntitle: T\nwebUrl: https://e.com/a\npublishedDateTime: {written}\n---\n"
+        article = check_article("in/a.md", data.encode(), max_bytes=1 << 20).article
+        assert article is not None
+        assert article.published_date_time.utcoffset() == timedelta(0)
+        assert article.to_document()["publishedDateTime"] == served
+    finally:
+        monkeypatch.undo()
+        time.tzset()

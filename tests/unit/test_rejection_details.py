@@ -341,3 +341,41 @@ def test_a_bad_byte_is_placed_by_line_and_character_and_its_offset_counts_every_
     assert [error.model_dump(exclude_none=True) for error in errors] == [
         {"loc": "(file)", "msg": f"file is not valid UTF-8 (byte 0xff at offset {offset})", "line": 2, "column": 11}
     ]
+
+
+OPENING = "file must start with a line '---' that opens the YAML front matter"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"title: T\n", {"loc": "(front matter)", "msg": OPENING, "value": "title: T", "line": 1}),
+        (b" ---\ntitle: T\n---\n", {"loc": "(front matter)", "msg": OPENING, "value": " ---", "line": 1}),
+        (b"---\x0c\n---\n", {"loc": "(front matter)", "msg": OPENING, "value": "---\x0c", "line": 1}),  # blanks only
+        (
+            b"---\ntitle: T\n",
+            {
+                "loc": "(front matter)",
+                "msg": "front matter opened on line 1 is never closed by a line '---'",
+                "line": 1,
+            },
+        ),
+    ],
+)
+def test_a_file_not_laid_out_as_front_matter_and_body_says_so_on_line_1(data: bytes, expected) -> None:
+    assert [error.model_dump(exclude_none=True) for error in parse_article_file(data).errors] == [expected]
+
+
+def test_fences_may_end_in_blanks_and_windows_line_ends_are_read_as_lines() -> None:
+    data = ("--- \t\n" + HEAD.removeprefix("---\n") + "---  \nThe body.\n").replace("\n", "\r\n")
+    parsed = parse_article_file(data.encode())
+    assert (parsed.errors, parsed.body) == ([], "The body.\n")
+
+
+def test_an_unknown_field_named_secured_is_stored_and_never_shown() -> None:
+    text = 'related:\n  - {title: R, webUrl: "https://e.com/r", secured: pw}\nx: 1\n'
+    warnings = parse_article_file((HEAD + text + "---\n").encode()).warnings
+    assert [warning.model_dump(exclude_none=True) for warning in warnings] == [
+        {"loc": "x", "msg": "unknown field: kept and served as it is", "value": "1", "line": 7, "column": 1},
+        {"loc": "related[0].secured", "msg": "unknown field: stored, never served", "line": 6, "column": 43},
+    ]
