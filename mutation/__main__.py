@@ -9,7 +9,8 @@ the results stay there between runs, so a second run only redoes what changed.
 Each module is judged by the tests of its tier (TIERS): the domain, parsing and
 the use cases by the unit tests, which run them on fakes of their ports in
 milliseconds; the adapters and the handlers by the unit and integration tests,
-under moto, at seconds per mutant.
+under moto, at seconds per mutant. The property tests try a tenth of their
+examples (EXAMPLE_SHARE, tests/support/examples.py): they run once per mutant.
 
     python -m mutation            mutants of the core modules changed since main
     python -m mutation --all      the whole core: what has no result yet, then earlier survivors
@@ -159,7 +160,7 @@ def _mutmut(stage: Path, names: list[str], jobs: int) -> int:
     return subprocess.run(
         [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *names],
         cwd=stage,
-        env=os.environ | {"PYTHONPATH": path, "POWERTOOLS_LOG_LEVEL": "CRITICAL"},
+        env=os.environ | {"PYTHONPATH": path, "POWERTOOLS_LOG_LEVEL": "CRITICAL", "EXAMPLE_SHARE": "0.1"},
         check=False,
     ).returncode
 

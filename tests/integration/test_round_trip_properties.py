@@ -11,6 +11,7 @@ from article_feed.domain.urls import canonical_url
 from tests.strategies import article_files
 from tests.support.api import api_caller, handlers_on_stack
 from tests.support.aws import upload_files
+from tests.support.examples import examples
 
 _numbers = itertools.count()
 
@@ -22,7 +23,9 @@ def pipeline():
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(case=article_files())
 def test_valid_article_round_trips_to_the_api(pipeline, case) -> None:

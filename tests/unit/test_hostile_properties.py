@@ -16,6 +16,7 @@ from article_feed.domain.limits import MAX_STORED_DOCUMENT_BYTES, stored_content
 from article_feed.domain.records import IngestionRecord
 from article_feed.domain.views import public, summary_view
 from article_feed.parsing.checks import check_article
+from tests.support.examples import examples
 
 SECRET = "Zq9-secret-payload"
 BASE = {"title": "T", "webUrl": "https://news.example.com/a", "publishedDateTime": "2021-01-02T03:04:05Z"}
@@ -67,7 +68,9 @@ def hostile_files(draw: st.DrawFn) -> bytes:
     return text.encode()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(hostile_files())
 def test_a_hostile_file_never_raises_and_its_record_is_small_readable_and_secret_free(data: bytes) -> None:
     checked = check_article("in/hostile.md", data, max_bytes=1024 * 1024)
@@ -90,7 +93,7 @@ def test_a_hostile_file_never_raises_and_its_record_is_small_readable_and_secret
         assert SECRET not in json.dumps(public(document)) + json.dumps(summary_view(document))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.integers(MAX_STORED_DOCUMENT_BYTES - 2000, MAX_STORED_DOCUMENT_BYTES * 13 // 10), st.booleans())
 def test_the_stored_size_check_compresses_only_where_it_cannot_matter(length, repetitive) -> None:
     # Random base85 text compresses to about 80 %: lengths from below the limit to

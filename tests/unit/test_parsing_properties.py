@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from article_feed.domain.model import Image
 from article_feed.parsing import ParsedFile, parse_article_file
 from tests.strategies import article_files
+from tests.support.examples import examples
 
 YAMLISH = st.text(alphabet="ab1:-_ []{}&*!|>'\"#%@`,?\n\t\\.=~", max_size=300)
 data_values = st.recursive(
@@ -35,32 +36,32 @@ def assert_rejection_or_article(data: bytes) -> None:
         assert parsed.article is not None
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     assert_rejection_or_article(data)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.binary(max_size=500), st.booleans())
 def test_arbitrary_bytes_inside_front_matter_never_raise(data: bytes, crlf: bool) -> None:
     newline = b"\r\n" if crlf else b"\n"
     assert_rejection_or_article(b"---" + newline + data + newline + b"---" + newline)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(YAMLISH)
 def test_yaml_like_text_never_raises(text: str) -> None:
     assert_rejection_or_article(f"---\n{text}\n---\nbody\n".encode())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data_values)
 def test_arbitrary_yaml_documents_never_raise(value: object) -> None:
     assert_rejection_or_article(("---\n" + yaml.safe_dump(value, allow_unicode=True) + "---\n").encode())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(article_files())
 def test_generated_valid_articles_parse_to_the_expected_document(case) -> None:
     data, expected, body = case
@@ -70,7 +71,7 @@ def test_generated_valid_articles_parse_to_the_expected_document(case) -> None:
     assert parsed.body == body
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.datetimes(timezones=st.one_of(st.none(), st.timezones())), st.sampled_from(["T", " "]))
 def test_any_datetime_is_accepted_or_rejected_at_its_field(moment, separator) -> None:
     text = moment.isoformat(sep=separator)
@@ -104,7 +105,7 @@ ANCHORED = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(data_values.map(lambda value: yaml.safe_dump({"v": value}, allow_unicode=True)), YAMLISH, ANCHORED))
 def test_front_matter_data_is_what_pyyaml_builds(text: str) -> None:
     # The parser builds common nodes itself and resolves tags itself, for speed
@@ -158,7 +159,7 @@ def _is_http_url(value: str) -> bool:
 URLISH = st.text(alphabet="hHtTpPsS:/.-@[]?#%:0123456789abcXYZé_~ \t", max_size=40)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.one_of(URLISH, st.builds("{}://{}".format, st.sampled_from(["http", "HTTPS", "ftp", "h"]), URLISH)))
 def test_url_fields_accept_exactly_http_urls_with_a_host(value: str) -> None:
     # The model decides most URLs with a fast regular expression (docs/performance.md).

@@ -18,6 +18,7 @@ from article_feed.parsing.safe_yaml import compose, construct
 from articlectl.__main__ import main
 from tests.corpus import EXAMPLE, corpus, render
 from tests.strategies import article_files
+from tests.support.examples import examples
 
 VALIDATOR = Draft202012Validator(article_schema(), format_checker=FormatChecker())
 BASE: dict[str, Any] = {
@@ -53,7 +54,7 @@ def test_every_accepted_corpus_file_and_sample_passes() -> None:
         assert problems(front_matter(data)) == []
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(article_files())
 def test_every_generated_file_validate_accepts_passes(case) -> None:
     data, _, _ = case
