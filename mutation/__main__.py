@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import filecmp
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -258,6 +259,13 @@ def _stage(tier_name: str, tier: Tier) -> Path:
     if tests.exists():
         shutil.rmtree(tests)
     shutil.copytree(ROOT / "tests", tests, ignore=shutil.ignore_patterns("__pycache__"))
+    # mutmut re-learns which functions a test reaches only for tests it has not seen:
+    # when the tests changed, all of it is learnt again (a stats run, minutes).
+    tests_hash = _hash_of(tests)
+    seen = stage / "tests.sha256"
+    if not seen.exists() or seen.read_text() != tests_hash:
+        (stage / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+        seen.write_text(tests_hash)
     for name in ALSO_COPY:
         source, target = ROOT / name, stage / name
         if source.is_dir():
@@ -282,6 +290,13 @@ pytest_add_cli_args = [{ignored}]
 """
     )
     return stage
+
+
+def _hash_of(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _equivalents() -> dict[str, str]:

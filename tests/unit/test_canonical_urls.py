@@ -23,6 +23,7 @@ SAME_STORY = {
     "click ids": "https://news.example.com/2020/story?id=7&fbclid=a&gclid=b&page=2&mc_cid=c&mc_eid=d",
     "the parameters' order": "https://news.example.com/2020/story?page=2&id=7",
     "the host's trailing dot": "https://news.example.com./2020/story?id=7&page=2",
+    "a click id whose value holds =": "https://news.example.com/2020/story?id=7&fbclid=a=b&page=2",
     "a utm parameter whose value holds =": "https://news.example.com/2020/story?id=7&utm_term=a=b&page=2",
     "all at once": "HTTP://WWW.News.Example.com:80/2020/story/?page=2&utm_campaign=z&id=7#top",
 }

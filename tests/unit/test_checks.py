@@ -91,3 +91,29 @@ def test_a_summary_at_its_limit_passes_and_one_byte_more_is_refused(past: int) -
         )
     ]
     assert checked.article is None and [warning.loc for warning in checked.warnings] == ["related[0].extra"]
+
+
+def test_the_size_limit_given_is_the_one_applied() -> None:
+    data = file()
+    assert check_article("in/x.md", data, max_bytes=len(data)).errors == []
+    refused = check_article("in/x.md", data, max_bytes=len(data) - 1)
+    assert [(error.loc, error.msg) for error in refused.errors] == [
+        ("(file)", f"file is larger than the limit of {len(data) - 1} bytes")
+    ]
+
+
+def test_the_front_matter_counts_toward_the_stored_size_and_warnings_stay_counted() -> None:
+    rng = random.Random(1)
+    noise = base64.b64encode(rng.randbytes(300_000)).decode()  # about 300 KB once compressed: fits alone
+    extras = ", ".join(f"x{i}: {i}" for i in range(150))  # 150 warnings
+    related = "".join(
+        f"  - {{title: '{base64.b64encode(rng.randbytes(700)).decode()[:1000]}', webUrl: 'https://r.example.com/{i}'"
+        + (f", {extras}" if i == 0 else "")
+        + "}\n"
+        for i in range(100)
+    )
+    alone = check_article("in/x.md", file(body=noise), max_bytes=LIMIT)
+    assert alone.errors == []
+    checked = check_article("in/x.md", file("related:\n" + related, noise), max_bytes=LIMIT)
+    assert [error.loc for error in checked.errors] == ["body"]
+    assert (len(checked.warnings), checked.warning_total) == (100, 150)

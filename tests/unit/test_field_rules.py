@@ -58,6 +58,7 @@ def test_a_value_breaking_a_rule_is_refused_with_its_message(front_matter: str, 
         'provider: {domain: "example.com."}',  # a fully qualified name
         'provider: {domain: "a-b.example.com"}',
         'provider: {domain: "xn--bcher-kva.example"}',
+        'provider: {domain: "X"}',  # one label
         "topics: [" + ",".join(f"t{i}" for i in range(20)) + "]",
     ],
 )
@@ -114,3 +115,40 @@ def test_date_times_are_utc_whatever_the_host_zone(monkeypatch, written: str, se
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_date_times_as_other_yaml_loaders_give_them_are_read_too(monkeypatch) -> None:
+    """PyYAML's default loader (the benchmark's baseline) gives datetime and date objects."""
+    import time
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    from article_feed.domain.model import Article, is_zone_less
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        base = {"title": "T", "webUrl": "https://e.com/a"}
+        for written, served in [
+            (date(2020, 1, 2), "2020-01-02T00:00:00Z"),
+            (datetime(2020, 1, 2, 3, 4, 5), "2020-01-02T03:04:05Z"),
+            (datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))), "2020-01-02T01:04:05Z"),
+        ]:
+            article = Article.model_validate(base | {"publishedDateTime": written})
+            assert article.published_date_time.tzinfo is UTC
+            assert article.to_document()["publishedDateTime"] == served
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert [
+        is_zone_less(value) for value in (date(2020, 1, 2), datetime(2020, 1, 2), datetime(2020, 1, 2, tzinfo=UTC))
+    ] == [
+        True,
+        True,
+        False,
+    ]
+    assert [is_zone_less(value) for value in ("2020-01-02T03:04:05", "2020-01-02T03:04:05Z", "soon", 12345)] == [
+        True,
+        False,
+        False,
+        False,
+    ]

@@ -45,6 +45,22 @@ def test_a_key_that_is_not_an_article_file_is_ignored_and_gets_no_record(world) 
     assert world[1].records == {}
 
 
+@pytest.mark.parametrize(
+    ("key", "prefix", "expected"),
+    [
+        ("a.md", None, True),
+        ("dir/a.txt", None, True),
+        ("a.pdf", None, False),
+        ("in/a.md", "in/", True),
+        ("a.md", "in/", False),
+    ],
+)
+def test_article_keys_are_text_files_under_the_prefix(key, prefix, expected) -> None:
+    from article_feed.domain.identity import is_article_key
+
+    assert (is_article_key(key) if prefix is None else is_article_key(key, prefix)) is expected
+
+
 def test_accepted_then_the_same_or_an_older_event_is_stale(world) -> None:
     objects, store = world
     version = objects.put("a/x.md", article())

@@ -225,13 +225,18 @@ def test_a_refused_record_of_a_reindex_still_carries_the_sequencer(objects, stor
 @pytest.mark.parametrize(
     ("refusal", "loc", "reason"),
     [
-        (TooLargeToStore("body", "the body is 500000 bytes compressed"), "body", "the body is 500000 bytes compressed"),
-        (StoreRefused("item too big"), FILE_LOC, "item too big"),
+        (
+            (TooLargeToStore, "body", "the body is 500000 bytes compressed"),
+            "body",
+            "the body is 500000 bytes compressed",
+        ),
+        ((StoreRefused, "item too big"), FILE_LOC, "item too big"),
     ],
 )
 def test_an_article_the_store_cannot_hold_is_a_rejection_that_says_so(objects, store, refusal, loc, reason) -> None:
     version = objects.put("a/x.md", WARNED)
-    store.refuse_articles = refusal
+    kind, *arguments = refusal  # made here, not at collection, so that mutation testing sees it made
+    store.refuse_articles = kind(*arguments)
     assert ingest(objects, store, event(version_id=version)) == IngestResult("rejected", "a/x.md", "x", 1, 1)
     record = store.records["a/x.md"]
     assert record.errors == [Diagnostic(loc=loc, msg=f"the article cannot be stored: {reason}")]

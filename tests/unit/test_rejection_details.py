@@ -352,6 +352,7 @@ OPENING = "file must start with a line '---' that opens the YAML front matter"
         (b"title: T\n", {"loc": "(front matter)", "msg": OPENING, "value": "title: T", "line": 1}),
         (b" ---\ntitle: T\n---\n", {"loc": "(front matter)", "msg": OPENING, "value": " ---", "line": 1}),
         (b"---\x0c\n---\n", {"loc": "(front matter)", "msg": OPENING, "value": "---\x0c", "line": 1}),  # blanks only
+        (b"---X\n---\n", {"loc": "(front matter)", "msg": OPENING, "value": "---X", "line": 1}),
         (
             b"---\ntitle: T\n",
             {
@@ -379,3 +380,32 @@ def test_an_unknown_field_named_secured_is_stored_and_never_shown() -> None:
         {"loc": "x", "msg": "unknown field: kept and served as it is", "value": "1", "line": 7, "column": 1},
         {"loc": "related[0].secured", "msg": "unknown field: stored, never served", "line": 6, "column": 43},
     ]
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\t\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"])
+def test_an_empty_file_is_refused_as_empty(data: bytes) -> None:
+    from article_feed.parsing import FileRejected
+    from article_feed.parsing.front_matter import decode
+
+    with pytest.raises(FileRejected, match=r"^file is empty$") as raised:
+        decode(data, 100)
+    assert raised.value.diagnostic.model_dump(exclude_none=True) == {"loc": "(file)", "msg": "file is empty"}
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column"),
+    [(b"---\na\nbc\xff\n", 3, 3), (b"\n\xff", 2, 1), (b"\xff", 1, 1)],
+)
+def test_a_bad_byte_on_any_line_is_placed_on_its_own_line(data: bytes, line: int, column: int) -> None:
+    error = parse_article_file(data).errors[0]
+    assert (error.loc, error.line, error.column) == ("(file)", line, column)
+
+
+def test_aliases_may_not_expand_past_the_size_limit_in_text() -> None:
+    # 12 uses of a 100-character value: 1,200 characters of text from a file of about 200 bytes.
+    text = "l: &l " + "x" * 100 + "\nm: [" + ", ".join(["*l"] * 12) + "]\n"
+    errors = parse_article_file((HEAD + text + "---\n").encode(), max_bytes=1000).errors
+    assert [(error.loc, error.msg) for error in errors] == [
+        ("(front matter)", "YAML aliases expand to more than 1000 characters of text")
+    ]
+    assert parse_article_file((HEAD + text + "---\n").encode(), max_bytes=2000).errors == []

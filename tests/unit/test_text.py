@@ -75,6 +75,9 @@ def test_containers_are_cut_at_the_limit_too() -> None:
     assert shown(["é" * 300], limit=10) == '["ééééééé…'
     assert shown({"k": "v" * 50}, limit=8) == '{"k": "…'
     assert shown({f"k{i}": i for i in range(100)}, limit=12) == '{"k0": 0, "…'
+    # One character of budget left before an item: it is used, and the text is cut.
+    assert shown([1, 2], limit=4) == "[1,…"
+    assert shown({"a": 1, "b": 2}, limit=7) == '{"a": …'
 
 
 class _Counted(list):

@@ -109,9 +109,7 @@ def _zone_less_warnings(raw: dict[str, Any], lines: LineFinder) -> list[Diagnost
     if isinstance(related, list):
         holders.extend((f"related[{index}].", entry) for index, entry in enumerate(related))
     warnings = []
-    for prefix, holder in holders:
-        if not isinstance(holder, dict):
-            continue
+    for prefix, holder in holders:  # mappings: the article validated
         for name in _DATETIME_FIELDS:
             if is_zone_less(holder.get(name)):
                 loc = prefix + name
