@@ -409,3 +409,34 @@ def test_aliases_may_not_expand_past_the_size_limit_in_text() -> None:
         ("(front matter)", "YAML aliases expand to more than 1000 characters of text")
     ]
     assert parse_article_file((HEAD + text + "---\n").encode(), max_bytes=2000).errors == []
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "expected"),
+    [
+        ("- a\n- b\n", {"msg": "front matter must be a YAML mapping of `field: value` lines, found a list", "line": 2}),
+        (
+            "\n\njust text\n",
+            {"msg": "front matter must be a YAML mapping of `field: value` lines, found a single value", "line": 4},
+        ),
+        (
+            HEAD.removeprefix("---\n") + "x: !!bool maybe\n",
+            {"msg": "invalid YAML value: 'maybe' is not a YAML boolean (true/false, yes/no, on/off)"},
+        ),
+        (
+            HEAD.removeprefix("---\n") + "x: !!float nope\n",
+            {"msg": "invalid YAML value: could not convert string to float: 'nope'"},
+        ),
+    ],
+)
+def test_front_matter_that_is_not_a_mapping_of_json_values_says_what_it_is(front_matter: str, expected) -> None:
+    errors = parse_article_file(f"---\n{front_matter}---\n".encode()).errors
+    assert [error.model_dump(exclude_none=True) for error in errors] == [{"loc": "(front matter)", **expected}]
+
+
+@pytest.mark.parametrize(
+    ("value", "loc", "column"), [("[-.inf]", "x[0]", 5), ("[1, .inf]", "x[1]", 8), ("{a: -.INF}", "x.a", 5)]
+)
+def test_infinities_of_either_sign_are_refused_where_they_are(value: str, loc: str, column: int) -> None:
+    errors = parse_article_file((HEAD + f"x: {value}\n---\n").encode()).errors
+    assert [(error.loc, error.msg, error.line, error.column) for error in errors] == [(loc, NOT_FINITE, 5, column)]
