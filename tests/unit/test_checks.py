@@ -36,7 +36,9 @@ def test_a_valid_file_has_its_article_body_and_warnings() -> None:
 
 def test_a_bad_id_refuses_a_valid_file_and_keeps_its_warnings() -> None:
     checked = check_article("in/bad id.md", file(WARNING), max_bytes=LIMIT)
-    assert checked.errors == [Diagnostic(loc="key", msg=id_problem("bad id"), value="bad id")]
+    problem = id_problem("bad id")
+    assert problem is not None
+    assert checked.errors == [Diagnostic(loc="key", msg=problem, value="bad id")]
     assert (checked.article, checked.error_total, checked.warning_total) == (None, 1, 1)
 
 
