@@ -4,6 +4,7 @@ resources of template.yaml, the two handlers and ways to call them."""
 from __future__ import annotations
 
 import importlib
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,6 +20,17 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     apply_test_environment(monkeypatch)
+
+
+@pytest.fixture
+def host_in_tokyo() -> Iterator[None]:
+    """The process's local zone set to Asia/Tokyo (UTC+9) for one test: moments that
+    come out in UTC then do not owe it to the host."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "Asia/Tokyo")
+        time.tzset()
+        yield
+    time.tzset()
 
 
 @pytest.fixture

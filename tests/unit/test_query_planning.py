@@ -344,18 +344,11 @@ def test_unknown_fields_are_named_in_the_message() -> None:
         ),
     ],
 )
-def test_time_bounds_are_utc_whatever_the_host_zone(monkeypatch, query, bounds) -> None:
-    import time
-
-    monkeypatch.setenv("TZ", "Asia/Tokyo")
-    time.tzset()
-    try:
-        reader = FakeReader([])
-        list_articles(reader, query, SECRET)
-        assert (reader.requests[0].lower, reader.requests[0].upper) == bounds
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+@pytest.mark.usefixtures("host_in_tokyo")
+def test_time_bounds_are_utc_whatever_the_host_zone(query, bounds) -> None:
+    reader = FakeReader([])
+    list_articles(reader, query, SECRET)
+    assert (reader.requests[0].lower, reader.requests[0].upper) == bounds
 
 
 @pytest.mark.parametrize(

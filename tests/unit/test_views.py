@@ -3,6 +3,8 @@ lists without the detail-only fields; and moments in UTC."""
 
 from __future__ import annotations
 
+import pytest
+
 from article_feed.domain.views import public, summary_view
 
 DOCUMENT = {
@@ -34,17 +36,11 @@ def test_a_summary_has_neither_the_detail_fields_nor_secured() -> None:
     }
 
 
-def test_moments_are_served_in_utc_whatever_the_host_zone(monkeypatch) -> None:
-    import time
+@pytest.mark.usefixtures("host_in_tokyo")
+def test_moments_are_served_in_utc_whatever_the_host_zone() -> None:
     from datetime import UTC, datetime, timedelta, timezone
 
     from article_feed.domain.utc import format_utc
 
-    monkeypatch.setenv("TZ", "Asia/Tokyo")  # a host that is not on UTC
-    time.tzset()
-    try:
-        assert format_utc(datetime(2020, 1, 1, 12, tzinfo=UTC)) == "2020-01-01T12:00:00Z"
-        assert format_utc(datetime(2020, 1, 1, 9, 30, tzinfo=timezone(timedelta(hours=-5)))) == "2020-01-01T14:30:00Z"
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+    assert format_utc(datetime(2020, 1, 1, 12, tzinfo=UTC)) == "2020-01-01T12:00:00Z"
+    assert format_utc(datetime(2020, 1, 1, 9, 30, tzinfo=timezone(timedelta(hours=-5)))) == "2020-01-01T14:30:00Z"
