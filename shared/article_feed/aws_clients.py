@@ -17,5 +17,5 @@ def aws_client(service: str, session: Any = None, **options: Any) -> Any:
     import boto3
     from botocore.config import Config
 
-    config = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS})
+    config = Config(retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS})
     return (session or boto3).client(service, config=config, **options)

@@ -160,10 +160,12 @@ def aws_error(code: str, status: int, operation: str) -> Exception:
     return ClientError(response, operation)
 
 
-def on_aws_calls(monkeypatch: pytest.MonkeyPatch, event: str, hook: Callable[..., None]) -> None:
-    """Run `hook` on a botocore event (e.g. `before-call.dynamodb.GetItem`) of clients created from now on."""
+def on_aws_calls(monkeypatch: pytest.MonkeyPatch, event: str, hook: Callable[..., object]) -> None:
+    """Run `hook` on a botocore event (e.g. `before-call.dynamodb.GetItem`) of clients created from now on.
+
+    A `before-call` or `before-send` hook that returns an answer is answered instead of AWS."""
     session = boto3.session.Session()
-    session.events.register(event, hook)
+    session.events.register(event, hook)  # type: ignore[arg-type]  # the stubs say hooks return None
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
 
 
