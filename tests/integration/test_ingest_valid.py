@@ -67,6 +67,27 @@ def test_put_event_file_is_replayed(stack, ingest_handler, lambda_context) -> No
     assert stored_article(stack, "000_1ad303c2d0458c2b") is not None
 
 
+def test_an_event_applies_the_version_it_names_and_the_record_names_the_event(
+    stack, ingest_handler, lambda_context
+) -> None:
+    """A late event for an older version reads that version, not the current one, and
+    the key's record carries the event's own identity (time, ETag, version)."""
+    event = load_event("s3_put_article.json")
+    record = event["Records"][0]
+    s3_object = record["s3"]["object"]
+    older = stack.s3.put_object(Bucket=stack.bucket, Key=s3_object["key"], Body=EXAMPLE.read_bytes())
+    stack.s3.put_object(Bucket=stack.bucket, Key=s3_object["key"], Body=b"---\nnot: an article\n---\n")
+    s3_object["versionId"] = older["VersionId"]
+
+    assert ingest_handler.lambda_handler(event, lambda_context) == {"outcomes": {"accepted": 1}}
+    applied = ingestion(stack, s3_object["key"])
+    assert (applied["eventTime"], applied["etag"], applied["versionId"]) == (
+        record["eventTime"],
+        s3_object["eTag"],
+        older["VersionId"],
+    )
+
+
 def test_delete_event_file_is_replayed(stack, upload, ingest_handler, lambda_context) -> None:
     key = "articles/2020/000_1ad303c2d0458c2b.txt"
     upload({key: EXAMPLE.read_bytes()}, sequencer="0055AED6DCD90281E5")

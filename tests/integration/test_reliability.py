@@ -341,6 +341,10 @@ def test_deleting_the_current_version_serves_the_one_before(stack, ingest_handle
     ingest_handler.lambda_handler({"Records": [first, second]}, LocalContext("IngestFunction"))
     _remove(stack, ingest_handler, "v/story.md", second["s3"]["object"]["versionId"])
     assert call_api("/articles/story").json()["title"] == "First"
+    # The removal's event names no version now current: the record names the one read.
+    current = stack.s3.head_object(Bucket=stack.bucket, Key="v/story.md")
+    record = ingestion(stack, "v/story.md")
+    assert (record["etag"], record["versionId"]) == (current["ETag"].strip('"'), first["s3"]["object"]["versionId"])
 
 
 # --- 8. reindex keeps the order it knows ----------------------------------------------------------
