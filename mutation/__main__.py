@@ -3,8 +3,9 @@
 mutmut 3 mutates one copy of the code and runs, for each mutant, only the tests
 that reach the mutated function. It expects the code under `src/` and the tests
 importing it by its package name; our layout (the layer in shared/, the handler
-packages in functions/) is staged as such in `.mutation/TIER/` (git-ignored), and
-the results stay there between runs, so a second run only redoes what changed.
+packages in functions/) is staged as such in `.mutation/TIER/` (git-ignored). The
+results are kept in mutation/results.json (committed), so that a run, even in a
+fresh clone, only redoes what changed: the whole core takes hours on two cores.
 
 Each module is judged by the tests of its tier (TIERS): the domain, parsing and
 the use cases by the unit tests, which run them on fakes of their ports in
@@ -18,7 +19,8 @@ examples (EXAMPLE_SHARE, tests/support/examples.py): they run once per mutant.
     python -m mutation --all --tier integration   the same for one tier
     python -m mutation --jobs 1 …                 one mutant at a time (default: 2, the cores here)
     python -m mutation MODULE…    these modules (e.g. article_feed.domain.identity)
-    python -m mutation --report   the last results, without running
+    python -m mutation --survivors [--tier T]     only the earlier survivors (after adding tests)
+    python -m mutation --report   the results (mutation/results.json), without running
 
 The report counts, per module, killed / survived / equivalent (listed with
 their reason in docs/reliability.md, "Mutation testing") / other (no test
@@ -110,6 +112,9 @@ TIERS = {
     ),
 }
 EQUIVALENTS = ROOT / "docs" / "reliability.md"
+# Every result so far, committed: a fresh clone resumes from it (the integration tier takes
+# hours, more than one sitting). mutmut keeps a result while its function's source is unchanged.
+LEDGER = ROOT / "mutation" / "results.json"
 
 
 def main() -> int:
@@ -117,13 +122,15 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help="dotted module names (default: those changed since main)")
     parser.add_argument("--all", action="store_true", help="the whole core")
     parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--survivors", action="store_true", help="only try the earlier survivors again")
     parser.add_argument("--tier", choices=TIERS, help="only this tier's modules")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default: 2)")
     parser.add_argument("--base", default="main", help="the branch changes are counted from (default: main)")
     options = parser.parse_args()
 
     if not options.report:
-        modules = _core_modules() if options.all else options.modules or _changed_modules(options.base)
+        whole = options.all or options.survivors
+        modules = _core_modules() if whole else options.modules or _changed_modules(options.base)
         if not modules:
             print(f"No core module changed since {options.base}: nothing to mutate (--all for the whole core).")
             return 0
@@ -136,7 +143,10 @@ def main() -> int:
                 continue
             stage = _stage(name, tier)
             print(f"{name} tier ({', '.join(tier.tests)}): {len(chosen)} module(s)", flush=True)
-            if options.all:
+            if options.survivors:
+                survivors = _survivors(stage)  # none: nothing to run (an empty list means all)
+                code = _mutmut(stage, survivors, options.jobs) if survivors else 0
+            elif options.all:
                 # The whole tier resumes: mutmut keeps every result and only tries the mutants
                 # it has none for (new, or of a file that changed); then the survivors of
                 # earlier runs are tried again, since the tests may have changed since.
@@ -148,7 +158,9 @@ def main() -> int:
             else:
                 code = _mutmut(stage, [f"{module}.*" for module in chosen], options.jobs)
         print(f"mutmut finished in {time.monotonic() - started:.0f} s (exit {code})")
+        _record()
         return code or _report(modules)
+    _record()  # results of a run that was stopped
     return _report(options.modules or None)
 
 
@@ -167,14 +179,78 @@ def _mutmut(stage: Path, names: list[str], jobs: int) -> int:
 
 
 def _results(stage: Path | None = None) -> dict[str, dict[str, int | None]]:
-    """mutmut's exit code for each mutant, by module, of one tier's stage or of all."""
+    """mutmut's exit code for each mutant, by module: of one tier's stage, or (None) of the ledger."""
+    if stage is None:
+        return {
+            _module_at(Path(path)): entry["results"] for files in _ledger().values() for path, entry in files.items()
+        }
     found = {}
-    for tier_stage in [stage] if stage else [STAGES / name for name in TIERS]:
-        for meta in sorted((tier_stage / "mutants" / "src").rglob("*.py.meta")):
-            module = _module_at(meta.relative_to(tier_stage / "mutants" / "src").with_suffix(""))
-            if _tier_of(module) == tier_stage.name:
-                found[module] = json.loads(meta.read_text())["exit_code_by_key"]
+    for meta in sorted((stage / "mutants" / "src").rglob("*.py.meta")):
+        module = _module_at(meta.relative_to(stage / "mutants" / "src").with_suffix(""))
+        if _tier_of(module) == stage.name:
+            found[module] = json.loads(meta.read_text())["exit_code_by_key"]
     return found
+
+
+def _ledger() -> dict[str, dict[str, dict]]:
+    """{tier: {path under src/: {"source": sha256, "functions": {name: hash}, "results": {mutant: code}}}}."""
+    return json.loads(LEDGER.read_text()) if LEDGER.exists() else {}
+
+
+def _record() -> None:
+    """Copy the stages' results into the ledger (null: not run yet), with the functions' hashes."""
+    ledger = _ledger()
+    for name in TIERS:
+        source_root = STAGES / name / "src"
+        for meta in sorted((STAGES / name / "mutants" / "src").rglob("*.py.meta")):
+            relative = meta.relative_to(STAGES / name / "mutants" / "src").with_suffix("")
+            if _tier_of(_module_at(relative)) != name or not (source_root / relative).exists():
+                continue
+            data = json.loads(meta.read_text())
+            results = dict(sorted(data["exit_code_by_key"].items()))
+            ledger.setdefault(name, {})[relative.as_posix()] = {
+                "source": _sha256(source_root / relative),
+                "functions": dict(sorted(data["hash_by_function_name"].items())),
+                "results": results,
+            }
+    LEDGER.write_text(json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def _seed(stage: Path, tier_name: str) -> None:
+    """Give mutmut the ledger's results where the stage has none (a fresh clone): it keeps
+    those of functions whose source is unchanged and makes the others' mutants anew."""
+    for path, entry in _ledger().get(tier_name, {}).items():
+        meta = stage / "mutants" / "src" / f"{path}.meta"
+        if meta.exists():
+            continue
+        meta.parent.mkdir(parents=True, exist_ok=True)
+        meta.write_text(
+            json.dumps(
+                {
+                    "exit_code_by_key": entry["results"],
+                    "hash_by_function_name": entry["functions"],
+                    "type_check_error_by_key": {},
+                    "durations_by_key": {},
+                    "estimated_durations_by_key": {},
+                }
+            )
+        )
+
+
+def _changed_since_measured() -> list[str]:
+    """Modules whose source differs from the one their results in the ledger were measured on."""
+    changed = []
+    for files in _ledger().values():
+        for path, entry in files.items():
+            package, _, rest = path.partition("/")
+            source = ROOT / PACKAGES[package] / rest
+            if not source.exists() or _sha256(source) != entry["source"]:
+                changed.append(_module_at(Path(path)))
+    return sorted(changed)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _module_at(relative: Path) -> str:
@@ -239,7 +315,8 @@ def _stage(tier_name: str, tier: Tier) -> Path:
     """The layout mutmut expects, for one tier: the packages under src/, tests and their data beside them.
 
     A source file that changed since the last run is copied again and its
-    mutants dropped, so mutmut makes them anew; the others keep their results.
+    mutants dropped, so mutmut makes them anew (keeping the results of its
+    unchanged functions); the ledger's results seed a stage that has none.
     """
     stage = STAGES / tier_name
     for package, folder in PACKAGES.items():
@@ -253,19 +330,13 @@ def _stage(tier_name: str, tier: Tier) -> Path:
                 continue
             staged.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, staged)
-            for stale in (stage / "mutants" / relative, stage / "mutants" / f"{relative}.meta"):
-                stale.unlink(missing_ok=True)
+            # mutmut makes its mutants anew, keeping the results of the functions that did not change.
+            (stage / "mutants" / relative).unlink(missing_ok=True)
     tests = stage / "tests"
     if tests.exists():
         shutil.rmtree(tests)
     shutil.copytree(ROOT / "tests", tests, ignore=shutil.ignore_patterns("__pycache__"))
-    # mutmut re-learns which functions a test reaches only for tests it has not seen:
-    # when the tests changed, all of it is learnt again (a stats run, minutes).
-    tests_hash = _hash_of(tests)
-    seen = stage / "tests.sha256"
-    if not seen.exists() or seen.read_text() != tests_hash:
-        (stage / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
-        seen.write_text(tests_hash)
+    shutil.copy2(ROOT / "mutation" / "fast_first.py", stage / "fast_first.py")
     for name in ALSO_COPY:
         source, target = ROOT / name, stage / name
         if source.is_dir():
@@ -273,9 +344,14 @@ def _stage(tier_name: str, tier: Tier) -> Path:
         else:
             shutil.copy2(source, target)
     selection = ", ".join(f'"{path}"' for path in tier.tests)
-    ignored = ", ".join([*(f'"--ignore={path}"' for path in LEFT_OUT), *(f'"--deselect={t}"' for t in DESELECTED)])
-    (stage / "pyproject.toml").write_text(
-        f"""[tool.pytest.ini_options]
+    ignored = ", ".join(
+        [
+            '"-p", "fast_first"',
+            *(f'"--ignore={path}"' for path in LEFT_OUT),
+            *(f'"--deselect={t}"' for t in DESELECTED),
+        ]
+    )
+    settings = f"""[tool.pytest.ini_options]
 pythonpath = [".", "src"]
 addopts = "-p no:cacheprovider --hypothesis-seed=0"
 filterwarnings = ["ignore:No application metrics to publish:UserWarning", "ignore::DeprecationWarning"]
@@ -284,11 +360,22 @@ markers = ["e2e: starts the local stack as a subprocess"]
 [tool.mutmut]
 source_paths = ["src"]
 only_mutate = [{", ".join(f'"{pattern}"' for pattern in tier.sources)}]
-also_copy = [{", ".join(f'"{name}"' for name in ALSO_COPY)}]
+also_copy = [{", ".join(f'"{name}"' for name in [*ALSO_COPY, "fast_first.py"])}]
 pytest_add_cli_args_test_selection = [{selection}]
 pytest_add_cli_args = [{ignored}]
 """
-    )
+    (stage / "pyproject.toml").write_text(settings)
+    # mutmut re-learns which functions a test reaches only for tests it has not seen, and
+    # drops every result when pytest's options change. When the tests or the options
+    # changed, the stats are dropped instead: all of it is learnt again (minutes), and
+    # the results stay: fast_first changes no verdict; after leaving out more tests
+    # (DESELECTED), remove the stage and the tier's entries in the ledger.
+    tests_hash = _hash_of(tests) + hashlib.sha256(settings.encode()).hexdigest()
+    seen = stage / "tests.sha256"
+    if not seen.exists() or seen.read_text() != tests_hash:
+        (stage / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+        seen.write_text(tests_hash)
+    _seed(stage, tier_name)
     return stage
 
 
@@ -354,6 +441,9 @@ def _report(modules: list[str] | None) -> int:
         print(f"\nSurvivors ({len(survivors)}; `cd .mutation/TIER && ../../.venv/bin/mutmut show NAME` shows one):")
         for name in survivors:
             print(f"  {name}")
+    changed = [module for module in _changed_since_measured() if module in by_module]
+    if changed:
+        print(f"\nChanged since these results (a run brings them up to date): {', '.join(changed)}")
     if below:
         print(f"\nBelow the {GOAL:.0%} goal: {', '.join(below)}")
         return 1

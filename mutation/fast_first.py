@@ -1,0 +1,32 @@
+"""pytest plugin of `make mutation`: a mutant's tests run cheapest module first, each module's together.
+
+mutmut hands each mutant the tests that reach its function as a set, in no
+order, and pytest runs them as given: tests of twenty modules interleaved set
+up each module's fixtures (a search corpus, a loaded table) again at every
+switch — the clean run of 308 tests took over 15 minutes instead of two. Here
+each module's tests run together, in the order they are written, and the
+modules cheapest first (by mutmut's durations, `mutmut-stats.json`): mutmut
+stops at the first failure (`-x`), so a killed mutant is found early. The
+order changes the time, never a verdict.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+_durations: dict[str, float] | None = None
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    global _durations  # read once, in the process mutmut forks each mutant from
+    stats = Path("mutmut-stats.json")
+    if _durations is None and stats.exists():
+        _durations = json.loads(stats.read_text())["duration_by_test"]
+    durations = _durations or {}
+    cost: dict[str, float] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        cost[module] = cost.get(module, 0.0) + durations.get(item.nodeid, 0.0)
+    items.sort(key=lambda item: (cost[item.nodeid.split("::")[0]], item.nodeid.split("::")[0], item.location[1]))
