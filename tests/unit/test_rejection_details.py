@@ -166,6 +166,22 @@ def test_nesting_at_the_limit_is_accepted_in_short_and_long_files() -> None:
         assert parsed.errors == []
 
 
+def test_an_alias_nests_its_whole_value_where_it_stands() -> None:
+    """The depth limit counts what an alias brings: a deep anchored value repeated
+    deeper down was accepted, and a chain of them an article pydantic could not even
+    serialize ("Maximum serialization depth exceeded")."""
+    anchored = "x: &A " + "[" * 30 + "]" * 30 + "\n"  # the root, then 30 lists: 31 containers
+    at_the_limit = parse_article_file((HEAD + anchored + "y: [*A]\n---\n").encode())
+    assert at_the_limit.errors == []
+    one_past = parse_article_file((HEAD + anchored + "y: [[*A]]\n---\n").encode())
+    assert [error.model_dump(exclude_none=True) for error in one_past.errors] == [
+        {"loc": "(front matter)", "msg": "front matter is nested more than 32 levels deep", "line": 5, "column": 4}
+    ]
+    chain = "".join(f"a{n}: &A{n} " + "[" * 29 + f"*A{n - 1}" + "]" * 29 + "\n" for n in range(1, 50))
+    chained = parse_article_file((HEAD + "a0: &A0 [0]\n" + chain + "---\n").encode())
+    assert [error.msg for error in chained.errors] == ["front matter is nested more than 32 levels deep"]
+
+
 @pytest.mark.parametrize(
     "deep",
     [

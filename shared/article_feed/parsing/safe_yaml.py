@@ -106,6 +106,13 @@ def _check_nesting_by_events(text: str) -> None:
         loader.dispose()
 
 
+def _children(node: Node) -> list[Node]:
+    """The nodes a container holds (a mapping's keys and values)."""
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, SequenceNode) else []
+
+
 def _too_deep(mark: Any) -> FileRejected:
     return FileRejected(
         Diagnostic(
@@ -270,6 +277,8 @@ class _NodeBuilder:
 
     def __init__(self, max_chars: int = DEFAULT_MAX_BYTES) -> None:
         self._built: dict[int, tuple[Any, int]] = {}  # an alias reuses its object, as in PyYAML
+        # Containers in a built node, itself included: an alias nests all of them where it stands.
+        self._heights: dict[int, int] = {}
         self._in_progress: set[int] = set()
         self._loader: _ArticleYamlLoader | None = None
         self._max_chars = max_chars
@@ -283,6 +292,8 @@ class _NodeBuilder:
             return self._scalar(node), 1 + len(node.value) * _WEIGHT_PER_CHAR
         known = self._built.get(id(node))
         if known is not None:
+            if depth + self._heights[id(node)] > MAX_DEPTH:  # an alias deep down, of a deep value
+                raise _too_deep(node.start_mark)
             return known
         if depth >= MAX_DEPTH:  # the root is at depth 0: MAX_DEPTH containers in all
             raise _too_deep(node.start_mark)
@@ -303,7 +314,11 @@ class _NodeBuilder:
         self._in_progress.discard(id(node))
         self._check_expansion(node, total)
         self._built[id(node)] = (built, total)
+        self._heights[id(node)] = 1 + max(map(self._height, _children(node)), default=0)
         return built, total
+
+    def _height(self, node: Node) -> int:
+        return 0 if type(node) is ScalarNode else self._heights.get(id(node), 0)
 
     def _check_expansion(self, node: Node, total: int) -> None:
         values, chars = total % _WEIGHT_PER_CHAR, total // _WEIGHT_PER_CHAR
