@@ -144,6 +144,10 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "binary data": ("!!binary aGk=", {"loc": "x", "msg": f"binary data (!!binary) {AS_TEXT}", "line": 5, "column": 1}),
     "a set": ("!!set {a, b}", {"loc": "x", "msg": f"a set (!!set) {AS_TEXT}", "line": 5, "column": 1}),
     "pairs": ("!!omap [a: 1]", {"loc": "x[0]", "msg": f"pairs (!!omap or !!pairs) {AS_TEXT}", "line": 5, "column": 12}),
+    "an integer of more digits than 2^53 - 1 has": (
+        "[1, -123456789012345678901]",
+        {"loc": "x[1]", "msg": "integers must be at most 9007199254740991 in size (JSON-safe)", "line": 5, "column": 8},
+    ),
     "an integer past 2^53 - 1": (
         "[1, 9007199254740992]",
         {"loc": "x[1]", "msg": "integers must be at most 9007199254740991 in size (JSON-safe)", "line": 5, "column": 8},
@@ -234,6 +238,11 @@ def _built(text: str) -> Any:
 
 def _zeros(count: int) -> str:
     return "[" + ",".join(["0"] * count) + "]"
+
+
+def test_null_true_and_text_beside_a_value_pyyaml_builds_pass_its_json_check() -> None:
+    # A hexadecimal number is built by PyYAML, so the whole document is checked for JSON.
+    assert _built("x: [null, true, text, 0x1F, ~]\n") == {"x": [None, True, "text", 31, None]}
 
 
 def test_values_behind_a_merge_key_count_like_any_others_up_to_the_limit() -> None:
@@ -425,6 +434,23 @@ def test_aliases_may_not_expand_past_the_size_limit_in_text() -> None:
         ("(front matter)", "YAML aliases expand to more than 1000 characters of text")
     ]
     assert parse_article_file((HEAD + text + "---\n").encode(), max_bytes=2000).errors == []
+
+
+def test_aliases_may_expand_to_exactly_the_size_limit_in_text() -> None:
+    # Every key and text value counts: HEAD's 3 keys (28) and values (36), `l` and `m` (2),
+    # the value once written (100) and 12 times used (1,200): 1,366 characters of text.
+    text = "l: &l " + "x" * 100 + "\nm: [" + ", ".join(["*l"] * 12) + "]\n"
+    file = (HEAD + text + "---\n").encode()
+    assert parse_article_file(file, max_bytes=1366).errors == []
+    assert [error.msg for error in parse_article_file(file, max_bytes=1365).errors] == [
+        "YAML aliases expand to more than 1365 characters of text"
+    ]
+    # Keys inside the value count as its text: 13 times a 100-character key and `v`, 1,379.
+    keyed = (HEAD + "l: &l {" + "k" * 100 + ": v}\nm: [" + ", ".join(["*l"] * 12) + "]\n---\n").encode()
+    assert parse_article_file(keyed, max_bytes=1379).errors == []
+    assert [error.msg for error in parse_article_file(keyed, max_bytes=1378).errors] == [
+        "YAML aliases expand to more than 1378 characters of text"
+    ]
 
 
 @pytest.mark.parametrize(
