@@ -174,7 +174,7 @@ def test_an_alias_nests_its_whole_value_where_it_stands() -> None:
     """The depth limit counts what an alias brings: a deep anchored value repeated
     deeper down was accepted, and a chain of them an article pydantic could not even
     serialize ("Maximum serialization depth exceeded")."""
-    anchored = "x: &A " + "[" * 30 + "]" * 30 + "\n"  # the root, then 30 lists: 31 containers
+    anchored = "x: &A " + "[" * 30 + "0" + "]" * 30 + "\n"  # the root, then 30 lists: 31 containers
     at_the_limit = parse_article_file((HEAD + anchored + "y: [*A]\n---\n").encode())
     assert at_the_limit.errors == []
     one_past = parse_article_file((HEAD + anchored + "y: [[*A]]\n---\n").encode())
