@@ -9,7 +9,7 @@ import pytest
 
 from tests.corpus import EXAMPLE
 from tests.support.api import answer_of
-from tests.support.aws import EVENTS, aws_error, load_event, on_aws_calls
+from tests.support.aws import EVENTS, aws_error, load_event, on_aws_calls, stored_article
 
 
 def test_get_article_serves_everything_but_secured(stack, upload, call_api) -> None:
@@ -22,6 +22,13 @@ def test_get_article_serves_everything_but_secured(stack, upload, call_api) -> N
     assert article["body"] == "\n"
     assert article["sourceKey"] == "articles/2020/000_1ad303c2d0458c2b.txt"
     assert article["provider"]["domain"] == "digitaltrends.com"
+    # The file's fields, and what the service adds: the id, the body, where it came from, when.
+    assert sorted(article) == [
+        "ampWebUrl", "body", "category", "cdnAmpWebUrl", "excerpt", "heat", "id", "ingestedAt", "provider",
+        "published", "publishedDateTime", "quality", "related", "sourceKey", "title", "topics", "type", "webUrl",
+    ]  # fmt: skip
+    assert article["id"] == "000_1ad303c2d0458c2b"
+    assert article["ingestedAt"] == stored_article(stack, "000_1ad303c2d0458c2b").ingested_at
 
 
 def test_list_entries_store_compressed_summaries_and_older_plain_ones_still_serve(stack, upload, call_api) -> None:
@@ -219,3 +226,47 @@ def test_the_front_matter_schema_is_served_as_articlectl_prints_it(call_api, cap
     assert answer.headers["cache-control"] == "public, max-age=3600"
     assert answer.json() == json.loads(capsys.readouterr().out)
     assert call_api("/schemas/article.json", headers={"If-None-Match": answer.headers["etag"]}).status == 304
+
+
+def test_a_listed_origin_may_read_answers_and_their_etag(call_api) -> None:
+    # The test deployment lists two origins (CORS_ALLOWED_ORIGINS, tests/support/aws.py).
+    for origin in ("https://news.example.com", "https://app.example.com"):
+        answer = call_api("/articles", headers={"Origin": origin})
+        assert answer.headers["access-control-allow-origin"] == origin
+        assert answer.headers["access-control-expose-headers"] == "ETag"
+    assert "access-control-allow-origin" not in call_api("/articles", headers={"Origin": "https://x.example"}).headers
+
+
+@pytest.mark.parametrize(
+    ("configured", "allowed", "refused"),
+    [
+        (None, ["https://any.example"], []),
+        ("", ["https://any.example"], []),
+        (" https://a.example , ,https://b.example", ["https://a.example", "https://b.example"], ["https://c.example"]),
+    ],
+)
+def test_the_allowed_origins_are_the_deployments_list_or_any(
+    api_handler, monkeypatch, configured: str | None, allowed: list[str], refused: list[str]
+) -> None:
+    """Read when the function starts (at import, which mutation testing cannot see: called here)."""
+    if configured is None:
+        monkeypatch.delenv("CORS_ALLOWED_ORIGINS")
+    else:
+        monkeypatch.setenv("CORS_ALLOWED_ORIGINS", configured)
+    cors = api_handler._cors()
+    for origin in allowed:
+        headers = cors.to_dict(origin)
+        assert headers["Access-Control-Allow-Origin"] == origin
+        assert (headers["Access-Control-Expose-Headers"], headers["Access-Control-Max-Age"]) == ("ETag", "600")
+    for origin in refused:
+        assert cors.to_dict(origin) == {}
+
+
+def test_a_bad_request_names_the_path_it_was_made_for(call_api) -> None:
+    assert call_api("/articles", {"limit": "0"}).json() == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "limit: Input should be greater than or equal to 1",
+        "instance": "/articles",
+    }
