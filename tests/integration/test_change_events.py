@@ -139,6 +139,19 @@ def test_a_replayed_batch_publishes_no_event_with_a_new_revision(stack_and_inges
     assert consumer.received() == []
 
 
+def test_a_rejection_is_published_once_per_upload_however_often_its_record_comes(stack_and_ingest) -> None:
+    stack, ingest, consumer = stack_and_ingest
+    upload_files(stack, ingest, {KEY: b"---\ntitle: [broken\n---\n"})
+    batches = deliver_stream(stack)
+    upload_files(stack, ingest, {KEY: b"---\ntitle: 7\n---\n"})  # rejected again, for another reason
+    batches += deliver_stream(stack)
+    assert [kind for kind, _, _ in summary(consumer.received())] == ["ArticleRejected", "ArticleRejected"]
+    handler = stream_handler()
+    for batch in batches:
+        handler.lambda_handler(batch, LocalContext("StreamFunction"))
+    assert consumer.received() == []
+
+
 def test_events_eventbridge_refuses_are_retried_and_never_dropped(stack_and_ingest, monkeypatch) -> None:
     stack, ingest, consumer = stack_and_ingest
     refusals = {"left": 1}
