@@ -270,3 +270,15 @@ def test_a_bad_request_names_the_path_it_was_made_for(call_api) -> None:
         "detail": "limit: Input should be greater than or equal to 1",
         "instance": "/articles",
     }
+
+
+def test_answers_are_compact_json_with_text_as_written(upload, call_api) -> None:
+    from tests.corpus import render
+
+    title = "Café – 東京"
+    fields = {"title": title, "webUrl": "https://e.com/t", "publishedDateTime": "2021-01-01T00:00:00Z"}
+    upload({"u/tokyo.md": render(fields, "")})
+    answer = call_api("/articles/tokyo", headers={"Accept-Encoding": "identity"})
+    assert answer.headers["content-type"] == "application/json"
+    assert f'"title":"{title}"'.encode() in answer.body  # not \u-escaped, no space after `:` or `,`
+    assert b", " not in answer.body.replace(title.encode(), b"")
