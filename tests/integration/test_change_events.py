@@ -3,6 +3,7 @@ event to an SQS queue, and the test reads the queue (SPEC "Change events")."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import boto3
@@ -150,6 +151,27 @@ def test_a_rejection_is_published_once_per_upload_however_often_its_record_comes
     for batch in batches:
         handler.lambda_handler(batch, LocalContext("StreamFunction"))
     assert consumer.received() == []
+
+
+def test_a_replay_is_logged_with_what_was_already_done(stack_and_ingest, monkeypatch) -> None:
+    stack, ingest, _consumer = stack_and_ingest
+    upload_files(stack, ingest, {KEY: article()})
+    upload_files(stack, ingest, {"news/broken.md": b"---\ntitle: [broken\n---\n"})
+    batches = deliver_stream(stack)
+    handler = stream_handler()
+    written = io.StringIO()
+    monkeypatch.setattr(handler.logger.registered_handler, "stream", written)
+    level = handler.logger.log_level
+    handler.logger.setLevel("INFO")  # whatever POWERTOOLS_LOG_LEVEL says
+    try:
+        for batch in batches:
+            handler.lambda_handler(batch, LocalContext("StreamFunction"))
+    finally:
+        handler.logger.setLevel(level)
+    logged = [json.loads(line) for line in written.getvalue().splitlines()]
+    replays = {(entry["message"], entry.get("article_id") or entry.get("key")) for entry in logged}
+    assert ("change already applied", "sodium") in replays
+    assert ("rejection already published", "news/broken.md") in replays
 
 
 def test_events_eventbridge_refuses_are_retried_and_never_dropped(stack_and_ingest, monkeypatch) -> None:
