@@ -276,9 +276,9 @@ class _NodeBuilder:
     """
 
     def __init__(self, max_chars: int = DEFAULT_MAX_BYTES) -> None:
-        self._built: dict[int, tuple[Any, int]] = {}  # an alias reuses its object, as in PyYAML
-        # Containers in a built node, itself included: an alias nests all of them where it stands.
-        self._heights: dict[int, int] = {}
+        # An alias reuses its object, as in PyYAML: the value, its weight, and its height (the
+        # containers it holds, itself included: an alias nests all of them where it stands).
+        self._built: dict[int, tuple[Any, int, int]] = {}
         self._in_progress: set[int] = set()
         self._loader: _ArticleYamlLoader | None = None
         self._max_chars = max_chars
@@ -292,9 +292,10 @@ class _NodeBuilder:
             return self._scalar(node), 1 + len(node.value) * _WEIGHT_PER_CHAR
         known = self._built.get(id(node))
         if known is not None:
-            if depth + self._heights[id(node)] > MAX_DEPTH:  # an alias deep down, of a deep value
+            value, weight, height = known
+            if depth + height > MAX_DEPTH:  # an alias deep down, of a deep value
                 raise _too_deep(node.start_mark)
-            return known
+            return value, weight
         if depth >= MAX_DEPTH:  # the root is at depth 0: MAX_DEPTH containers in all
             raise _too_deep(node.start_mark)
         if id(node) in self._in_progress:
@@ -313,12 +314,12 @@ class _NodeBuilder:
             built, total = self._by_pyyaml(node, depth)
         self._in_progress.discard(id(node))
         self._check_expansion(node, total)
-        self._built[id(node)] = (built, total)
-        self._heights[id(node)] = 1 + max(map(self._height, _children(node)), default=0)
+        self._built[id(node)] = (built, total, 1 + max(map(self._height, _children(node)), default=0))
         return built, total
 
     def _height(self, node: Node) -> int:
-        return 0 if type(node) is ScalarNode else self._heights.get(id(node), 0)
+        """Every container a built node holds was built before it."""
+        return 0 if type(node) is ScalarNode else self._built[id(node)][2]
 
     def _check_expansion(self, node: Node, total: int) -> None:
         values, chars = total % _WEIGHT_PER_CHAR, total // _WEIGHT_PER_CHAR
