@@ -43,6 +43,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ROOT / ".mutation"
@@ -184,12 +188,15 @@ def _results(stage: Path | None = None) -> dict[str, dict[str, int | None]]:
         return {
             _module_at(Path(path)): entry["results"] for files in _ledger().values() for path, entry in files.items()
         }
-    found = {}
+    return {_module_at(relative): data["exit_code_by_key"] for relative, data in _stage_metas(stage)}
+
+
+def _stage_metas(stage: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """mutmut's data of each source file of the stage's own tier (path under src/, data)."""
     for meta in sorted((stage / "mutants" / "src").rglob("*.py.meta")):
-        module = _module_at(meta.relative_to(stage / "mutants" / "src").with_suffix(""))
-        if _tier_of(module) == stage.name:
-            found[module] = json.loads(meta.read_text())["exit_code_by_key"]
-    return found
+        relative = meta.relative_to(stage / "mutants" / "src").with_suffix("")
+        if _tier_of(_module_at(relative)) == stage.name:
+            yield relative, json.loads(meta.read_text())
 
 
 def _ledger() -> dict[str, dict[str, dict]]:
@@ -202,17 +209,13 @@ def _record() -> None:
     ledger = _ledger()
     for name in TIERS:
         source_root = STAGES / name / "src"
-        for meta in sorted((STAGES / name / "mutants" / "src").rglob("*.py.meta")):
-            relative = meta.relative_to(STAGES / name / "mutants" / "src").with_suffix("")
-            if _tier_of(_module_at(relative)) != name or not (source_root / relative).exists():
-                continue
-            data = json.loads(meta.read_text())
-            results = dict(sorted(data["exit_code_by_key"].items()))
-            ledger.setdefault(name, {})[relative.as_posix()] = {
-                "source": _sha256(source_root / relative),
-                "functions": dict(sorted(data["hash_by_function_name"].items())),
-                "results": results,
-            }
+        for relative, data in _stage_metas(STAGES / name):
+            if (source_root / relative).exists():
+                ledger.setdefault(name, {})[relative.as_posix()] = {
+                    "source": _sha256(source_root / relative),
+                    "functions": dict(sorted(data["hash_by_function_name"].items())),
+                    "results": dict(sorted(data["exit_code_by_key"].items())),
+                }
     LEDGER.write_text(json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 

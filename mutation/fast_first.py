@@ -27,6 +27,5 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     durations = _durations or {}
     cost: dict[str, float] = {}
     for item in items:
-        module = item.nodeid.split("::")[0]
-        cost[module] = cost.get(module, 0.0) + durations.get(item.nodeid, 0.0)
-    items.sort(key=lambda item: (cost[item.nodeid.split("::")[0]], item.nodeid.split("::")[0], item.location[1]))
+        cost[item.location[0]] = cost.get(item.location[0], 0.0) + durations.get(item.nodeid, 0.0)
+    items.sort(key=lambda item: (cost[item.location[0]], item.location[0], item.location[1]))
