@@ -179,6 +179,7 @@ def test_an_alias_nests_its_whole_value_where_it_stands() -> None:
     assert at_the_limit.errors == []
     empty_inside = "x: &A " + "[" * 30 + "]" * 30 + "\n"  # an empty list is one container too
     assert parse_article_file((HEAD + empty_inside + "y: [*A]\n---\n").encode()).errors == []
+    assert parse_article_file((HEAD + empty_inside + "y: [[*A]]\n---\n").encode()).errors != []
     one_past = parse_article_file((HEAD + anchored + "y: [[*A]]\n---\n").encode())
     assert [error.model_dump(exclude_none=True) for error in one_past.errors] == [
         {"loc": "(front matter)", "msg": "front matter is nested more than 32 levels deep", "line": 5, "column": 4}
