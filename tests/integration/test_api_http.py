@@ -111,6 +111,72 @@ def test_openapi_document_validates_and_lists_every_route(stack, call_api) -> No
         assert search["schema"]["anyOf"][0]["maxLength"] == 200, search
 
 
+def test_routes_document_their_answer_and_each_problem(monkeypatch) -> None:
+    """`_documented` and `_feed_route` run at import, which mutation testing cannot see: called on a fresh router."""
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.event_handler.api_gateway import Router
+
+    from api_function import routes
+    from api_function.docs import openapi_document
+    from api_function.models import ArticleDetail
+
+    monkeypatch.setattr(routes, "router", Router())
+
+    def feed() -> None: ...
+
+    def one() -> None: ...
+
+    routes._feed_route("atom", "Atom 1.0")(feed)
+    routes.router.get("/one", responses=routes._documented("one thing", 400, 404, model=ArticleDetail))(one)
+    app = APIGatewayRestResolver(enable_validation=True)
+    app.include_router(routes.router)
+    paths = openapi_document(app)["paths"]
+    problem = {
+        "description": "problem details (RFC 9457)",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    atom = paths["/feeds/atom"]["get"]
+    assert atom["summary"] == "The newest articles as Atom 1.0, with any filter of /articles"
+    assert atom["responses"] == {
+        "200": {"description": "the feed as Atom 1.0", "content": {"application/atom+xml": {}}},
+        "400": problem,
+    }
+    assert paths["/one"]["get"]["responses"] == {
+        "200": {
+            "description": "one thing",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticleDetail"}}},
+        },
+        "400": problem,
+        "404": problem,
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "stage_path", "target", "self_link"),
+    [
+        ({}, None, "/feeds/json", "https://localhost/feeds/json"),
+        ({"Host": "news.example", "X-Forwarded-Proto": "http"}, None, "/feeds/json", "http://news.example/feeds/json"),
+        (
+            {"Host": "abc.execute-api.eu-west-1.amazonaws.com", "X-Forwarded-Proto": "https"},
+            "/Prod/feeds/json",
+            "/feeds/json?topic=AI%2CClimate&limit=2",
+            "https://abc.execute-api.eu-west-1.amazonaws.com/Prod/feeds/json?topic=AI%2CClimate&limit=2",
+        ),
+    ],
+)
+def test_the_self_link_is_the_url_the_client_asked_for(
+    stack, api_handler, lambda_context, headers, stage_path, target, self_link
+) -> None:
+    """Without Host or X-Forwarded-Proto, and with the stage API Gateway puts in requestContext.path."""
+    from articlectl.lambdas import proxy_event
+
+    event = proxy_event("GET", target, list(headers.items()), b"")
+    if stage_path:
+        event["requestContext"]["path"] = stage_path
+    document = answer_of(api_handler.lambda_handler(event, lambda_context)).json()
+    assert document["feed_url"] == self_link
+
+
 def test_docs_is_swagger_ui(stack, call_api) -> None:
     answer = call_api("/docs", headers={"Accept": "text/html"})
     assert answer.status == 200

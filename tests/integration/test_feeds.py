@@ -142,3 +142,18 @@ def test_bad_parameters_are_the_same_400s(corpus_feeds, query, name) -> None:
 def test_an_empty_feed_is_still_a_valid_document(corpus_feeds) -> None:
     for kind in FORMATS:
         assert entries(corpus_feeds, kind, {"topic": "no-such-topic"}) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ({}, "Article Feed: newest articles"),
+        ({"provider": "fool.com", "category": "Business"}, "Article Feed: provider fool.com, category Business"),
+        ({"type": "article,video"}, "Article Feed: type article or video"),
+        ({"locale": "en-GB"}, "Article Feed: locale en-gb"),
+        ({"excludeProvider": "a.com,b.com"}, "Article Feed: not from a.com or b.com"),
+        ({"topic": "AI", "q": " robots "}, "Article Feed: search robots, topic AI"),
+    ],
+)
+def test_the_feed_title_names_every_filter(corpus_feeds, query, title) -> None:
+    assert json.loads(corpus_feeds("/feeds/json", query | {"limit": "1"}).body)["title"] == title

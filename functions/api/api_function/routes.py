@@ -38,8 +38,12 @@ Store = Annotated[queries.ArticleReaderPort, Depends(article_store)]
 Secret = Annotated[bytes, Depends(cursor_secret)]
 
 
-def _documented(model: type, description: str, *errors: int) -> dict[int, Any]:
-    responses: dict[int, Any] = {200: {"description": description, "content": {"application/json": {"model": model}}}}
+def _documented(
+    description: str, *errors: int, model: type | None = None, media_type: str = "application/json"
+) -> dict[int, Any]:
+    """The `responses=` of a route: its 200 answer, and a problem (RFC 9457) for each error status."""
+    content = {"model": model} if model else {}
+    responses: dict[int, Any] = {200: {"description": description, "content": {media_type: content}}}
     for status in errors:
         responses[status] = {
             "description": "problem details (RFC 9457)",
@@ -126,7 +130,7 @@ def article_query(
 @router.get(
     "/articles",
     summary="List articles, newest first",
-    responses=_documented(ArticleList, "one page of article summaries", 400),
+    responses=_documented("one page of article summaries", 400, model=ArticleList),
 )
 def list_articles(
     q: SearchFilter = None,
@@ -175,10 +179,7 @@ def _feed_route(kind: str, name: str) -> Callable[[Callable[..., Any]], Callable
     return router.get(
         f"/feeds/{kind}",
         summary=f"The newest articles as {name}, with any filter of /articles",
-        responses={
-            200: {"description": f"a {name} document", "content": {FEED_TYPES[kind].split(";")[0]: {}}},
-            400: _documented(ArticleList, "", 400)[400],
-        },
+        responses=_documented(f"the feed as {name}", 400, media_type=FEED_TYPES[kind].split(";")[0]),
     )
 
 
@@ -243,7 +244,7 @@ def _requested_url(event: Any) -> str:
     headers = {name.lower(): value for name, value in (event.headers or {}).items()}
     scheme = headers.get("x-forwarded-proto", "https")
     host = headers.get("host", "localhost")
-    path = (event.request_context.path if event.request_context else None) or event.path
+    path = event.request_context.path or event.path
     pairs = [
         (name, value) for name, values in (event.multi_value_query_string_parameters or {}).items() for value in values
     ]
@@ -253,7 +254,7 @@ def _requested_url(event: Any) -> str:
 @router.get(
     "/articles/<article_id>",
     summary="One article with related articles and body",
-    responses=_documented(ArticleDetail, "the full article", 400, 404),
+    responses=_documented("the full article", 400, 404, model=ArticleDetail),
 )
 def get_article(article_id: Annotated[str, Path(max_length=300, examples=["000_1ad303c2d0458c2b"])], store: Store):
     stored = queries.get_article(store, article_id)
@@ -262,13 +263,13 @@ def get_article(article_id: Annotated[str, Path(max_length=300, examples=["000_1
     return json_response(detail_of(stored))
 
 
-@router.get("/topics", summary="Topics by number of articles", responses=_documented(TopicList, "every topic"))
+@router.get("/topics", summary="Topics by number of articles", responses=_documented("every topic", model=TopicList))
 def list_topics(store: Store):
     return json_response({"items": queries.topic_counts(store)})
 
 
 @router.get(
-    "/providers", summary="Providers by number of articles", responses=_documented(ProviderList, "every provider")
+    "/providers", summary="Providers by number of articles", responses=_documented("every provider", model=ProviderList)
 )
 def list_providers(store: Store):
     return json_response({"items": queries.provider_counts(store)})
@@ -277,7 +278,7 @@ def list_providers(store: Store):
 @router.get(
     "/ingestions",
     summary="Why a file was accepted or rejected",
-    responses=_documented(IngestionRecord, "the ingestion record of the key", 400, 404),
+    responses=_documented("the ingestion record of the key", 400, 404, model=IngestionRecord),
 )
 def get_ingestion(
     key: Annotated[
@@ -295,7 +296,7 @@ def get_ingestion(
 @router.get(
     "/schemas/article.json",
     summary="The JSON Schema (draft 2020-12) of an article file's front matter",
-    responses={200: {"description": "the schema `articlectl schema` prints", "content": {SCHEMA_JSON: {}}}},
+    responses=_documented("the schema `articlectl schema` prints", media_type=SCHEMA_JSON),
 )
 def article_json_schema():
     # Imported here: only this route pays for the file model's definitions.
