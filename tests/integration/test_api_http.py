@@ -177,6 +177,27 @@ def test_the_self_link_is_the_url_the_client_asked_for(
     assert document["feed_url"] == self_link
 
 
+def test_a_json_feed_entry_shows_the_first_image_and_the_excerpt(stack, upload, call_api) -> None:
+    """SPEC, "Feeds": JSON Feed `image` = the article's first image; content_text is the summary's text."""
+    from tests.corpus import render
+
+    base = {"title": "Café", "publishedDateTime": "2021-01-01T00:00:00Z", "excerpt": "Short, and to the point"}
+    images = [{"url": "https://e.com/first.jpg"}, {"url": "https://e.com/second.jpg"}]
+    upload(
+        {
+            "a/pictured.md": render(base | {"webUrl": "https://e.com/1", "images": images}, ""),
+            "a/plain.md": render(base | {"webUrl": "https://e.com/2", "publishedDateTime": "2020-01-01"}, ""),
+        }
+    )
+    answer = call_api("/feeds/json")
+    document = answer.json()
+    pictured, plain = document["items"]
+    assert pictured["image"] == "https://e.com/first.jpg"
+    assert "image" not in plain
+    assert pictured["content_text"] == pictured["summary"] == "Short, and to the point"
+    assert answer.body.decode() == json.dumps(document, ensure_ascii=False, separators=(",", ":"))  # compact
+
+
 def test_docs_is_swagger_ui(stack, call_api) -> None:
     answer = call_api("/docs", headers={"Accept": "text/html"})
     assert answer.status == 200
