@@ -159,3 +159,69 @@ def test_update_that_changes_topics_moves_index_entries(stack, ingest_handler, l
     assert counts == {"ai": "0", "robots": "0", "climate": "1", "e.com": "0"}
     claims = [item for item in stack.items() if item["pk"]["S"].startswith("URL#")]
     assert [claim["url"]["S"] for claim in claims] == ["https://e.com/2"]
+
+
+def test_a_record_holding_only_the_sortable_sequencer_still_orders_its_key(stack, ingest_handler, lambda_context):
+    """Records written before the sequencer was kept as S3 sent it hold only its
+    sortable form. An event without a sequencer (a reindex) carries it on, so a
+    late event stays stale after it."""
+    from article_feed.domain.records import sequencer_order
+
+    item = {"pk": {"S": f"INGEST#{KEY}"}, "sk": {"S": "R"}, "seq_order": {"S": sequencer_order("00A2")}}
+    stack.dynamodb.put_item(TableName=stack.table, Item=item | {"status": {"S": "accepted"}})
+
+    reindex = s3_record(KEY, **put(stack, V1.data))
+    del reindex["s3"]["object"]["sequencer"]
+    assert deliver(ingest_handler, lambda_context, reindex) == {"outcomes": {"accepted": 1}}
+    late = s3_record(KEY, sequencer="00A1", **put(stack, V2.data))
+    assert deliver(ingest_handler, lambda_context, late) == {"outcomes": {"stale": 1}}
+    assert stored_article(stack, "story").document["title"] == V1.expected["title"]
+    later = s3_record(KEY, sequencer="00A3", **put(stack, V2.data))
+    assert deliver(ingest_handler, lambda_context, later) == {"outcomes": {"accepted": 1}}
+
+
+def test_every_read_ingest_decides_on_is_strongly_consistent(
+    stack, upload, ingest_handler, lambda_context, monkeypatch
+):
+    """An eventually consistent read could miss the write just before it (the last
+    event of the key, the holder of a URL) and apply an event out of order."""
+    reads: list[tuple[str, object]] = []
+
+    def record(params, model, **_: object) -> None:
+        if model.name in ("GetItem", "Query", "BatchGetItem", "Scan"):
+            reads.append((model.name, params.get("ConsistentRead")))
+
+    on_aws_calls(monkeypatch, "before-parameter-build.dynamodb", record)
+    ingest_handler._dependencies.cache_clear()
+    upload({KEY: V1.data})
+    upload({KEY: V2.data})
+    same_url = {"title": "Copy", "webUrl": V2.expected["webUrl"], "publishedDateTime": "2021-01-01T00:00:00Z"}
+    upload({"articles/copy.md": render(same_url, "")})
+    stack.s3.delete_object(Bucket=stack.bucket, Key=KEY)
+    deliver(ingest_handler, lambda_context, s3_record(KEY, created=False))
+
+    assert ingestion(stack, "articles/copy.md")["errors"][0]["loc"] == "webUrl"
+    assert {name for name, _ in reads} == {"GetItem"}
+    assert [consistent for _, consistent in reads] == [True] * len(reads), reads
+
+
+@pytest.mark.parametrize("change", ["rejected", "deleted"])
+def test_an_event_without_a_sequencer_keeps_the_last_one_so_late_events_stay_stale(
+    stack, ingest_handler, lambda_context, change
+) -> None:
+    """A reindex (or an event S3 sent without a sequencer) carries the key's last
+    sequencer: its own write must be allowed to repeat it, and a late event stays
+    stale after it."""
+    deliver(ingest_handler, lambda_context, s3_record(KEY, sequencer="00A2", **put(stack, V1.data)))
+    if change == "deleted":
+        stack.s3.delete_object(Bucket=stack.bucket, Key=KEY)
+        event = s3_record(KEY, created=False)
+    else:
+        event = s3_record(KEY, **put(stack, b"no front matter\n"))
+    del event["s3"]["object"]["sequencer"]
+
+    assert deliver(ingest_handler, lambda_context, event) == {"outcomes": {change: 1}}
+    assert ingestion(stack, KEY)["status"] == change
+    assert ingestion(stack, KEY)["sequencer"] == "00A2"
+    late = s3_record(KEY, sequencer="00A1", **put(stack, V2.data))
+    assert deliver(ingest_handler, lambda_context, late) == {"outcomes": {"stale": 1}}

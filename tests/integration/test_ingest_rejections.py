@@ -175,8 +175,11 @@ def test_same_id_under_another_key_is_a_conflict_naming_the_holder(stack, upload
     upload({"b/story.md": fields(webUrl="https://news.example.com/other")})
 
     error = ingestion(stack, "b/story.md")["errors"][0]
-    assert error["loc"] == "id"
-    assert "a/story.md" in error["msg"]
+    assert (error["loc"], error["msg"], error["value"]) == (
+        "id",
+        "id 'story' already belongs to article 'story' from key 'a/story.md'",
+        "a/story.md",
+    )
     assert stack.article_items() == before
 
 
@@ -186,9 +189,12 @@ def test_same_web_url_under_another_id_is_a_conflict_naming_the_holder(stack, up
 
     upload({"a/second.md": fields(title="Copy")})
 
-    record = ingestion(stack, "a/second.md")
-    assert record["errors"][0]["loc"] == "webUrl"
-    assert "a/first.md" in record["errors"][0]["msg"]
+    error = ingestion(stack, "a/second.md")["errors"][0]
+    assert (error["loc"], error["msg"], error["value"]) == (
+        "webUrl",
+        "webUrl 'https://news.example.com/a' already belongs to article 'first' from key 'a/first.md'",
+        "a/first.md",
+    )
     assert stack.article_items() == before
 
 
@@ -245,7 +251,7 @@ def test_url_claim_freed_while_the_write_failed_is_retried_not_rejected(
 
     on_aws_calls(monkeypatch, "after-call.dynamodb.TransactWriteItems", holder_lets_go)
     ingest_handler._dependencies.cache_clear()
-    with pytest.raises(ingest_handler.IngestFailed):
+    with pytest.raises(ingest_handler.IngestFailed, match=r"a/second\.md: ConcurrentWrite"):
         upload({"a/second.md": fields(title="Copy")})
     assert ingestion(stack, "a/second.md") is None
 

@@ -14,6 +14,7 @@ import secrets
 import threading
 
 import pytest
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.exceptions import ConnectionClosedError, ParamValidationError
 
 from api_function.dependencies import cursor_secret
@@ -119,9 +120,42 @@ def test_a_deterministic_failure_in_our_own_code_is_a_rejection(stack, upload, m
     }
 
 
+def test_an_article_its_items_cannot_be_built_from_is_a_rejection_naming_the_error(stack, upload, monkeypatch):
+    """Building the items is pure: what fails once fails every time, so it is recorded, not retried."""
+    from article_feed.dynamo.items import ArticleItems
+
+    def unbuildable(*_: object) -> ArticleItems:
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(ArticleItems, "build", unbuildable)
+    assert upload({"in/odd.md": article()}) == {"outcomes": {"rejected": 1}}
+    error = ingestion(stack, "in/odd.md")["errors"][0]
+    assert error["msg"] == "the article cannot be stored: OverflowError: date value out of range"
+    assert stack.article_items() == []
+
+
+def _transaction_cancelled(*codes: str) -> tuple[AWSResponse, dict]:
+    """DynamoDB's answer to a transaction it cancelled, one reason per action."""
+    reasons = [{"Code": code, "Message": f"{code} here"} if code != "None" else {"Code": code} for code in codes]
+    error = {"Code": "TransactionCanceledException", "Message": f"Transaction cancelled [{', '.join(codes)}]"}
+    return AWSResponse("https://dynamodb", 400, HTTPHeaders(), None), {"Error": error, "CancellationReasons": reasons}
+
+
+# Each way DynamoDB refuses a write as invalid, and what the rejection then says.
 REFUSED = {
-    "validation_exception": lambda: aws_error("ValidationException", 400, "TransactWriteItems"),
-    "parameter_refused_before_sending": lambda: ParamValidationError(report="Invalid length for parameter Key"),
+    "validation_exception": (
+        lambda: aws_error("ValidationException", 400, "TransactWriteItems", "Item size has exceeded the maximum"),
+        "Item size has exceeded the maximum",
+    ),
+    "parameter_refused_before_sending": (
+        lambda: ParamValidationError(report="Invalid length for parameter Key"),
+        "Parameter validation failed:\nInvalid length for parameter Key",
+    ),
+    "invalid_action_in_a_transaction": (
+        lambda: _transaction_cancelled("None", "ValidationError"),
+        "An error occurred (TransactionCanceledException) when calling the TransactWriteItems operation: "
+        "Transaction cancelled [None, ValidationError]",
+    ),
 }
 TRANSIENT = {
     "throttling": lambda: aws_error("ThrottlingException", 400, "TransactWriteItems"),
@@ -131,24 +165,32 @@ TRANSIENT = {
 
 
 def _fail_first_article_write(monkeypatch, make_error) -> None:
+    """The first transaction that writes an article (not a record alone) fails: the
+    error is raised, or an answer (response, parsed) is given instead of DynamoDB's."""
     calls: list[int] = []
 
-    def hook(params, **_: object) -> None:
-        if len(params["TransactItems"]) > 1 and not calls:  # the article's write, not a record alone
+    def hook(params, **_: object) -> object:
+        if len(json.loads(params["body"])["TransactItems"]) > 1 and not calls:
             calls.append(1)
-            raise make_error()
+            failure = make_error()
+            if isinstance(failure, Exception):
+                raise failure
+            return failure
+        return None
 
-    on_aws_calls(monkeypatch, "before-parameter-build.dynamodb.TransactWriteItems", hook)
+    on_aws_calls(monkeypatch, "before-call.dynamodb.TransactWriteItems", hook)
 
 
 @pytest.mark.parametrize("case", REFUSED)
 def test_classifier_a_write_dynamodb_refuses_as_invalid_is_a_rejection(stack, ingest_handler, monkeypatch, case):
-    _fail_first_article_write(monkeypatch, REFUSED[case])
+    make_error, reason = REFUSED[case]
+    _fail_first_article_write(monkeypatch, make_error)
     ingest_handler._dependencies.cache_clear()
     stack.s3.put_object(Bucket=stack.bucket, Key="in/refused.md", Body=article())
     result = ingest_handler.lambda_handler({"Records": [s3_record("in/refused.md")]}, LocalContext("IngestFunction"))
     assert result == {"outcomes": {"rejected": 1}}
-    assert ingestion(stack, "in/refused.md")["errors"][0]["msg"].startswith("the article cannot be stored")
+    assert ingestion(stack, "in/refused.md")["errors"][0]["msg"] == f"the article cannot be stored: {reason}"
+    assert stack.article_items() == []
 
 
 @pytest.mark.parametrize("case", TRANSIENT)

@@ -152,11 +152,12 @@ def s3_record(
     return record
 
 
-def aws_error(code: str, status: int, operation: str) -> Exception:
+def aws_error(code: str, status: int, operation: str, message: str | None = None) -> Exception:
     """The error botocore raises for an AWS error answer, once its retries are spent."""
     from botocore.exceptions import ClientError
 
-    response: Any = {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    error = {"Code": code, "Message": message or code}
+    response: Any = {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}
     return ClientError(response, operation)
 
 
