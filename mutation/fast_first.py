@@ -8,15 +8,41 @@ each module's tests run together, in the order they are written, and the
 modules cheapest first (by mutmut's durations, `mutmut-stats.json`): mutmut
 stops at the first failure (`-x`), so a killed mutant is found early. The
 order changes the time, never a verdict.
+
+mutmut learns which tests reach a function by what runs during each test, set
+up included: what a module-scoped fixture does (ingest a corpus once, then
+query it) is credited to the module's first test alone, so a mutant of ingest
+would meet only that test, not the ones that check what it stored. A mutant
+given any test of such a module gets the whole module.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 _durations: dict[str, float] | None = None
+_SHARED_FIXTURE = re.compile(r"@pytest\.fixture\(scope=\"(module|package|session)\"")
+
+
+def pytest_load_initial_conftests(early_config: Any, parser: Any, args: list[str]) -> None:
+    """Widen the tests given (node ids) of modules with a shared fixture to the whole module."""
+    widened: list[str] = []
+    for arg in args:
+        path, separator, _ = arg.partition("::")
+        if separator and _shares_fixtures(path):
+            if path in widened:
+                continue
+            arg = path
+        widened.append(arg)
+    args[:] = widened
+
+
+def _shares_fixtures(path: str) -> bool:
+    file = Path(path)
+    return file.suffix == ".py" and file.exists() and bool(_SHARED_FIXTURE.search(file.read_text()))
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
