@@ -72,7 +72,7 @@ def test_an_empty_atom_feed_still_has_its_fixed_updated() -> None:
 
 
 def test_an_rss_feed_is_exactly_rss_2_0() -> None:
-    self_link = (f"{ATOM}link", {"href": SELF, "rel": "self", "type": "application/rss+xml"}, None, [])
+    self_link: tuple[Any, ...] = (f"{ATOM}link", {"href": SELF, "rel": "self", "type": "application/rss+xml"}, None, [])
     assert parsed("rss", [FULL, BARE]) == ("rss", {"version": "2.0"}, None, [("channel", {}, None, [
         ("title", {}, "Articles on AI", []),
         ("link", {}, SELF, []),
