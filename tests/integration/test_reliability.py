@@ -442,7 +442,7 @@ def test_a_signed_cursor_whose_position_is_not_this_querys_is_a_400(stack, uploa
     )
 
     assert answer.status == 400, answer.body
-    assert answer.json()["detail"].startswith("cursor:")
+    assert answer.json()["detail"] == "cursor: cursor does not belong to this query"
 
 
 def test_a_request_dynamodb_refuses_is_a_400_not_an_outage(stack, api_handler, call_api, monkeypatch) -> None:
