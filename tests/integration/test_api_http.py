@@ -378,3 +378,42 @@ def test_answers_are_compact_json_with_text_as_written(upload, call_api) -> None
     assert answer.headers["content-type"] == "application/json"
     assert f'"title":"{title}"'.encode() in answer.body  # not \u-escaped, no space after `:` or `,`
     assert b", " not in answer.body.replace(title.encode(), b"")
+
+
+def _stories(*topics: str) -> dict[str, bytes]:
+    from tests.corpus import render
+
+    return {
+        f"s/{index}.md": render(
+            {"title": f"On {topic}", "webUrl": f"https://e.com/{index}", "publishedDateTime": "2024-01-01T00:00:00Z"}
+            | {"topics": [topic]},
+            "",
+        )
+        for index, topic in enumerate(topics)
+    }
+
+
+def test_topics_are_counted_across_pages_of_counters(stack, upload, call_api, monkeypatch) -> None:
+    """DynamoDB answers a query in pages of 1 MB: every page of the counters is read."""
+    upload(_stories("Energy", "AI", "Policy"))
+
+    def one_per_page(params, **_: object) -> None:
+        if params.get("KeyConditionExpression") == "pk = :pk":
+            params["Limit"] = 1
+
+    on_aws_calls(monkeypatch, "before-parameter-build.dynamodb.Query", one_per_page)
+    topics = call_api("/topics").json()["items"]
+    assert sorted((item["topic"], item["count"]) for item in topics) == [("AI", 1), ("Energy", 1), ("Policy", 1)]
+
+
+def test_the_api_reads_articles_eventually_consistent(stack, upload, call_api, monkeypatch) -> None:
+    """Half the read units of a strongly consistent read; an article a second old can wait."""
+    upload(_stories("Energy"))
+    reads: list[object] = []
+    on_aws_calls(
+        monkeypatch,
+        "before-parameter-build.dynamodb.GetItem",
+        lambda params, **_: reads.append(params.get("ConsistentRead")),
+    )
+    assert call_api("/articles/0").status == 200
+    assert reads == [False]

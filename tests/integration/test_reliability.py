@@ -445,6 +445,33 @@ def test_a_signed_cursor_whose_position_is_not_this_querys_is_a_400(stack, uploa
     assert answer.json()["detail"] == "cursor: cursor does not belong to this query"
 
 
+SEARCH_POSITIONS = {
+    "before_the_date_range": lambda p: {"after": "0001-01-01T00:00:00.000000Z"},
+    "after_the_date_range": lambda p: {"after": "9999-12-31T00:00:00.000000Z#~~"},
+    "an_extra_key": lambda p: p | {"n": "1"},
+}
+
+
+@pytest.mark.parametrize("case", SEARCH_POSITIONS)
+def test_a_signed_search_cursor_whose_position_is_not_this_querys_is_a_400(
+    stack, upload, api_handler, call_api, case
+) -> None:
+    from tests.support.aws import deliver_stream
+
+    secret = b"y" * 40
+    api_handler.app.dependency_overrides[cursor_secret] = lambda: secret
+    upload({f"c/{i}.md": article(webUrl=f"https://news.example.com/{i}", title=f"Robots {i}") for i in range(3)})
+    deliver_stream(stack)
+    query = {"q": "robots", "limit": "1", "from": "2000-01-01", "to": "2030-01-01"}
+    cursor = call_api("/articles", query).json()["nextCursor"]
+    assert call_api("/articles", query | {"cursor": _forged(cursor, secret, lambda p: p)}).status == 200
+
+    answer = call_api("/articles", query | {"cursor": _forged(cursor, secret, SEARCH_POSITIONS[case])})
+
+    assert answer.status == 400, answer.body
+    assert answer.json()["detail"] == "cursor: cursor does not belong to this query"
+
+
 def test_a_request_dynamodb_refuses_is_a_400_not_an_outage(stack, api_handler, call_api, monkeypatch) -> None:
     def refuse(**_: object) -> None:
         raise aws_error("ValidationException", 400, "Query")

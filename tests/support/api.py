@@ -113,17 +113,20 @@ def answer_of(raw: dict[str, Any]) -> HttpAnswer:
     return HttpAnswer(raw["statusCode"], headers, data, raw)
 
 
-def walk_pages(call_api: Callable[..., HttpAnswer], query: dict[str, str]) -> list[str]:
-    """The ids of every page of `/articles` for a query, following `nextCursor`."""
+def walk_pages(call_api: Callable[..., HttpAnswer], query: dict[str, str], *, full: bool = False) -> list[str]:
+    """The ids of every page of `/articles` for a query, following `nextCursor`.
+    `full`: every page but the last holds `limit` items (no read budget runs out)."""
     ids: list[str] = []
     cursor = None
+    limit = int(query.get("limit", "20"))
     for _ in range(100):
         answer = call_api("/articles", query | ({"cursor": cursor} if cursor else {}))
         assert answer.status == 200, answer.body
         page = answer.json()
-        assert len(page["items"]) <= int(query.get("limit", "20"))
+        assert len(page["items"]) <= limit
         ids.extend(item["id"] for item in page["items"])
         cursor = page["nextCursor"]
         if cursor is None:
             return ids
+        assert not full or len(page["items"]) == limit, f"a short page before the last: {len(page['items'])}"
     raise AssertionError("pagination never ended")

@@ -90,3 +90,11 @@ def test_a_stream_image_serves_the_article_as_the_api_does(form) -> None:
         "body": "Body.\n",
         "sourceKey": "in/a.md",
     }
+
+
+def test_list_sort_keys_follow_time_whatever_the_fraction_is_written() -> None:
+    from article_feed.dynamo.keys import sort_moment
+
+    half = sort_moment("2024-01-01T00:00:00.5Z")
+    assert half == sort_moment("2024-01-01T00:00:00.500000Z") == "2024-01-01T00:00:00.500000Z"
+    assert sort_moment("2024-01-01T00:00:00.000010Z") < half < sort_moment("2024-01-01T00:00:01Z")
